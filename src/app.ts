@@ -1,0 +1,172 @@
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import rateLimit from '@fastify/rate-limit'
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod'
+import type { Connection } from './db/connection.js'
+import { systemClock, type Clock } from './kernel/clock.js'
+import { can, type Permission } from './kernel/auth.js'
+import { AppError, STATUS_TITLES, type FieldError } from './kernel/errors.js'
+import { newId } from './kernel/ids.js'
+import { createServices, type Services } from './services.js'
+import { systemRoutes } from './system-routes.js'
+import { authRoutes, unauthorized } from './modules/auth/index.js'
+import { channelRoutes } from './modules/channels/index.js'
+
+export interface AppOptions {
+  conn: Connection
+  clock?: Clock
+  logLevel?: string
+  /** Requests per minute per API key (or per address without one). */
+  rateLimitPerMinute?: number
+  apiKeyCacheSeconds?: number
+  logger?: FastifyServerOptions['logger']
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services
+  }
+}
+
+export const API_VERSION = '0.1.0'
+
+/** Builds the whole HTTP app; the server and the tests both use it. */
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const { conn } = opts
+  const clock = opts.clock ?? systemClock
+  const app = Fastify({
+    logger: opts.logger ?? { level: opts.logLevel ?? 'info' },
+    genReqId: (req) => {
+      const given = req.headers['x-request-id']
+      return typeof given === 'string' && /^[\w.\-]{1,100}$/.test(given) ? given : newId('req')
+    },
+    bodyLimit: 2 * 1024 * 1024,
+  }).withTypeProvider<ZodTypeProvider>()
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
+
+  const services = createServices({ clock, apiKeyCacheSeconds: opts.apiKeyCacheSeconds ?? 5 })
+  app.decorate('services', services)
+  app.decorateRequest('actor', null as never)
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Ordo API',
+        version: API_VERSION,
+        description:
+          'Ordo order management system. Authenticate with `Authorization: Bearer <api key>`. Errors are RFC 9457 problem+json with a stable `code` and per-field `errors[]`.',
+      },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An Ordo API key (`ordo keys create`).' } } },
+      security: [{ apiKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+  await app.register(rateLimit, {
+    max: opts.rateLimitPerMinute ?? 100_000,
+    timeWindow: 60_000,
+    keyGenerator: (req) => (req.headers.authorization ? `k:${req.headers.authorization}` : `ip:${req.ip}`),
+    errorResponseBuilder: (_req, ctx) =>
+      new AppError(429, 'request.rate_limited', `Too many requests: at most ${ctx.max} per minute. Retry after ${Math.ceil(ctx.ttl / 1000)} s.`, undefined, {
+        'Retry-After': String(Math.ceil(ctx.ttl / 1000)),
+      }),
+  })
+
+  // Every /v1 route must say which permission it needs: forgetting is a start-up error, not an open door.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/v1/') && !route.config?.permission) throw new Error(`Route ${route.method} ${route.url} names no permission`)
+  })
+
+  app.addHook('onRequest', async (req) => {
+    if (!req.url.startsWith('/v1/')) return
+    const header = req.headers.authorization
+    const m = header ? /^Bearer\s+(\S+)$/i.exec(header) : null
+    if (!m) throw unauthorized('Send an API key: Authorization: Bearer <key>.')
+    const actor = await services.auth.authenticate(conn.db, m[1], Date.now())
+    if (!actor) throw unauthorized('The API key is unknown or revoked.')
+    req.actor = actor
+    const permission = req.routeOptions.config?.permission as Permission | undefined
+    if (permission && !can(actor.role, permission)) {
+      throw new AppError(403, 'auth.forbidden', `Role "${actor.role}" may not do this (needs ${permission}).`)
+    }
+  })
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const problem = toProblem(err)
+    if (problem.status >= 500) req.log.error({ err }, 'request failed')
+    else req.log.info({ code: problem.code, status: problem.status }, problem.detail)
+    if (err instanceof AppError && err.headers) reply.headers(err.headers)
+    return reply
+      .code(problem.status)
+      .type('application/problem+json')
+      .send(JSON.stringify({ ...problem, instance: req.url, requestId: req.id }))
+  })
+
+  app.setNotFoundHandler({ preHandler: app.rateLimit({ max: 600, timeWindow: 60_000 }) }, (req, reply) =>
+    reply
+      .code(404)
+      .type('application/problem+json')
+      .send(JSON.stringify({ ...problemBody(404, 'route.not_found', `No route ${req.method} ${req.url.split('?')[0]}.`), instance: req.url, requestId: req.id })),
+  )
+
+  const deps = { db: conn.db, clock }
+  await app.register(systemRoutes({ ...deps, conn }))
+  await app.register(
+    async (v1) => {
+      await v1.register(authRoutes({ ...deps, auth: services.auth }))
+      await v1.register(channelRoutes({ ...deps, channels: services.channels }))
+    },
+    { prefix: '/v1' },
+  )
+  return app
+}
+
+function problemBody(status: number, code: string, detail: string, errors?: FieldError[]) {
+  return {
+    type: `https://ordo.dev/problems/${code.replace(/\./g, '/')}`,
+    title: STATUS_TITLES[status] ?? 'Error',
+    status,
+    code,
+    detail,
+    ...(errors?.length ? { errors } : {}),
+  }
+}
+
+/** Maps anything thrown into problem+json; messages of unexpected errors never reach the client. */
+export function toProblem(err: FastifyError | AppError | Error): ReturnType<typeof problemBody> {
+  if (err instanceof AppError) return problemBody(err.status, err.code, err.detail, err.errors)
+  const fe = err as FastifyError
+  if (hasZodFastifySchemaValidationErrors(fe)) {
+    const where = fe.validationContext ?? 'body'
+    const errors: FieldError[] = fe.validation!.map((v) => ({
+      path: v.instancePath.replace(/^\//, '').replace(/\//g, '.') || where,
+      message: v.message ?? 'invalid',
+      code: v.keyword,
+    }))
+    // Body errors are 422 (understood but unacceptable); a malformed query or path is 400.
+    const status = where === 'body' ? 422 : 400
+    const fields = errors.map((e) => e.path).join(', ')
+    return problemBody(status, 'request.invalid', `Invalid ${where === 'querystring' ? 'query' : where}: ${fields}.`, errors)
+  }
+  if (fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (fe.statusCode === 400 && err instanceof SyntaxError)) {
+    return problemBody(400, 'request.malformed_json', 'The request body is not valid JSON.')
+  }
+  if (fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return problemBody(400, 'request.empty_body', 'The request has Content-Type application/json but no body.')
+  if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return problemBody(415, 'request.unsupported_media_type', 'Send JSON with Content-Type: application/json.')
+  if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return problemBody(413, 'request.too_large', 'The request body is too large.')
+  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return problemBody(fe.statusCode, 'request.invalid', fe.message)
+  }
+  return problemBody(500, 'internal', 'An unexpected error occurred; it has been logged with this request id.')
+}

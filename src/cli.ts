@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+import { Command, Option } from 'commander'
+import { loadConfig, type Config } from './config.js'
+import { connect } from './db/connection.js'
+import { migrateToLatest } from './db/migrations.js'
+import { inTransaction } from './db/transaction.js'
+import { ROLES } from './kernel/auth.js'
+import { systemClock } from './kernel/clock.js'
+import { systemActor } from './kernel/context.js'
+import { createServices } from './services.js'
+import { serve } from './server.js'
+
+const program = new Command()
+program
+  .name('ordo')
+  .description('Ordo order management system')
+  .option('--database-url <url>', 'sqlite:<file> or postgres://… (env DATABASE_URL; default sqlite:./data/ordo.db)')
+  .showHelpAfterError()
+
+const config = (): Config => loadConfig({ DATABASE_URL: program.opts().databaseUrl })
+
+/** Runs a command against a migrated database and closes the connection after it. */
+async function withDb<T>(fn: (c: ReturnType<typeof connect>, s: ReturnType<typeof createServices>) => Promise<T>): Promise<T> {
+  const conn = connect(config().database)
+  try {
+    await migrateToLatest(conn.db)
+    return await fn(conn, createServices({ clock: systemClock, apiKeyCacheSeconds: 0 }))
+  } finally {
+    await conn.close()
+  }
+}
+const cliCtx = { actor: { ...systemActor, name: 'cli' }, clock: systemClock }
+
+program
+  .command('serve')
+  .description('Run the HTTP API (migrates the database first)')
+  .option('-p, --port <port>', 'port to listen on (env PORT, default 3000)')
+  .option('--host <host>', 'address to bind (env HOST, default 127.0.0.1)')
+  .option('-w, --workers <n>', 'API processes to run (node cluster)', '1')
+  .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env LOG_LEVEL)')
+  .option('--demo', 'load the demo data first when the database is empty')
+  .action(async (o) => {
+    const cfg = loadConfig({ DATABASE_URL: program.opts().databaseUrl, PORT: o.port, HOST: o.host, LOG_LEVEL: o.logLevel })
+    const workers = Number(o.workers)
+    if (!Number.isInteger(workers) || workers < 1) program.error('--workers must be a positive integer')
+    if (o.demo) await withDb((conn, s) => seedDemoIfEmpty(conn, s))
+    await serve(cfg, { workers })
+  })
+
+program
+  .command('migrate')
+  .description('Bring the database schema up to date')
+  .action(async () => {
+    const conn = connect(config().database)
+    try {
+      const ran = await migrateToLatest(conn.db)
+      console.log(ran.length ? `applied ${ran.length} migration(s):\n  ${ran.join('\n  ')}` : 'database is up to date')
+    } finally {
+      await conn.close()
+    }
+  })
+
+const keys = program.command('keys').description('Manage API keys')
+keys
+  .command('create')
+  .description('Create an API key; its secret is printed once, as the last line')
+  .addOption(new Option('--role <role>', 'what the key may do').choices(ROLES as unknown as string[]).makeOptionMandatory())
+  .requiredOption('--name <name>', 'who or what uses the key')
+  .option('--channel <code>', 'bind a channel key to this channel (required for --role channel)')
+  .action(async (o) => {
+    const key = await withDb((conn, s) => inTransaction(conn.db, (trx) => s.auth.createKey(trx, cliCtx, { name: o.name, role: o.role, channel: o.channel })))
+    console.log(`created key ${key.id} (${key.name}, role ${key.role}${key.channel ? `, channel ${key.channel}` : ''}); store it now, it is not shown again:`)
+    console.log(key.key)
+  })
+keys
+  .command('list')
+  .description('List API keys (never their secrets)')
+  .option('--json', 'print JSON')
+  .action(async (o) => {
+    const list = await withDb((conn, s) => s.auth.listKeys(conn.db))
+    if (o.json) return console.log(JSON.stringify(list, null, 2))
+    if (!list.length) return console.log('no keys yet: ordo keys create --role admin --name me')
+    console.table(list.map((k) => ({ id: k.id, prefix: k.prefix, name: k.name, role: k.role, channel: k.channel ?? '', created: k.createdAt, revoked: k.revokedAt ?? '' })))
+  })
+keys
+  .command('revoke <idOrPrefix>')
+  .description('Revoke a key by its id or prefix (takes effect within the key cache time, 5 s by default)')
+  .action(async (id) => {
+    const key = await withDb((conn, s) => inTransaction(conn.db, (trx) => s.auth.revokeKey(trx, cliCtx, id)))
+    console.log(`revoked ${key.id} (${key.name}) at ${key.revokedAt}`)
+  })
+
+async function seedDemoIfEmpty(_conn: ReturnType<typeof connect>, _s: ReturnType<typeof createServices>) {
+  // filled in by the seed module
+}
+
+program.parseAsync(process.argv).catch((err: Error) => {
+  console.error(`ordo: ${err.message}`)
+  process.exit(1)
+})

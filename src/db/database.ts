@@ -1,0 +1,19 @@
+import type { KernelTables } from '../kernel/tables.js'
+import type { AuthTables } from '../modules/auth/tables.js'
+import type { CatalogTables } from '../modules/catalog/tables.js'
+import type { ChannelTables } from '../modules/channels/tables.js'
+import type { CustomerTables } from '../modules/customers/tables.js'
+import type { InventoryTables } from '../modules/inventory/tables.js'
+import type { LocationTables } from '../modules/locations/tables.js'
+import type { OrderTables } from '../modules/orders/tables.js'
+
+/** The whole schema, composed from the tables each module owns. */
+export interface Database
+  extends KernelTables,
+    AuthTables,
+    ChannelTables,
+    CatalogTables,
+    LocationTables,
+    CustomerTables,
+    InventoryTables,
+    OrderTables {}

@@ -1,0 +1,26 @@
+import type { Kysely, Migration, MigrationProvider } from 'kysely'
+import { Migrator } from 'kysely'
+import * as m0001 from './migrations/2026-11-21T0001_auth_channels.js'
+import * as m0002 from './migrations/2026-11-21T0002_catalog_locations.js'
+import * as m0003 from './migrations/2026-11-21T0003_inventory.js'
+import * as m0004 from './migrations/2026-11-21T0004_orders.js'
+import * as m0005 from './migrations/2026-11-21T0005_events_idempotency.js'
+
+// Listed by hand so a built package needs no file globbing. Names sort by time.
+const migrations: Record<string, Migration> = {
+  '2026-11-21T0001_auth_channels': m0001,
+  '2026-11-21T0002_catalog_locations': m0002,
+  '2026-11-21T0003_inventory': m0003,
+  '2026-11-21T0004_orders': m0004,
+  '2026-11-21T0005_events_idempotency': m0005,
+}
+
+const provider: MigrationProvider = { getMigrations: async () => migrations }
+
+/** Brings the schema up to date; returns the names of the migrations it ran. */
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider })
+  const { error, results } = await migrator.migrateToLatest()
+  if (error) throw error instanceof Error ? error : new Error(String(error))
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
+}

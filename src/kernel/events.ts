@@ -1,0 +1,72 @@
+import { sql } from 'kysely'
+import type { Db } from '../db/connection.js'
+import type { Trx } from '../db/transaction.js'
+import { actorLabel, type Ctx } from './context.js'
+import { newId } from './ids.js'
+
+export interface NewEvent {
+  /** `<entity>.<past_tense>`, e.g. `order.confirmed`. */
+  type: string
+  entity: string
+  entityId: string
+  /** The order this event belongs to, so it shows on the order's timeline. */
+  orderId?: string | null
+  from?: string | null
+  to?: string | null
+  reason?: string | null
+  /** Versioned payload: `v` is bumped when its shape changes incompatibly. */
+  data?: Record<string, unknown>
+}
+
+/**
+ * Appends events in the caller's transaction: the state change, its history row and its
+ * outbox row commit or roll back together.
+ */
+export async function recordEvents(trx: Trx, ctx: Ctx, events: NewEvent[]): Promise<void> {
+  if (!events.length) return
+  const at = ctx.clock.now().toISOString()
+  const actor = actorLabel(ctx.actor)
+  await trx
+    .insertInto('events')
+    .values(
+      events.map((e) => ({
+        id: newId('evt'),
+        seq: null,
+        type: e.type,
+        entity: e.entity,
+        entityId: e.entityId,
+        orderId: e.orderId ?? null,
+        fromState: e.from ?? null,
+        toState: e.to ?? null,
+        actor,
+        reason: e.reason ?? null,
+        data: JSON.stringify({ v: 1, ...e.data }),
+        requestId: ctx.requestId ?? null,
+        occurredAt: at,
+      })),
+    )
+    .execute()
+}
+
+export const recordEvent = (trx: Trx, ctx: Ctx, e: NewEvent) => recordEvents(trx, ctx, [e])
+
+/**
+ * The sequencer: stamps a gap-free `seq` on committed events that have none, in id order.
+ * Readers page by `seq`, so an event whose transaction committed late is still seen (after the
+ * ones stamped before it) instead of being skipped. On PostgreSQL an advisory lock makes one
+ * process the sequencer at a time; SQLite serialises writers by itself.
+ */
+export async function stampEvents(db: Db, dialect: 'sqlite' | 'postgres', batch = 5000): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    if (dialect === 'postgres') {
+      const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(8317001) as locked`.execute(trx)
+      if (!rows[0]?.locked) return 0
+    }
+    const result = await sql`
+      update events set seq = m.base + n.rn
+      from (select id, row_number() over (order by id) as rn from events where seq is null order by id limit ${batch}) as n,
+           (select coalesce(max(seq), 0) as base from events) as m
+      where events.id = n.id`.execute(trx)
+    return Number(result.numAffectedRows ?? 0)
+  })
+}

@@ -1,0 +1,24 @@
+import { PostgresAdapter, sql } from 'kysely'
+import type { Trx } from '../db/transaction.js'
+
+/** The document series Ordo numbers: sales orders and stock transfers. */
+export type Series = 'SO' | 'TR'
+
+/**
+ * The next human document number (`SO-10001`). On PostgreSQL a sequence hands it out without
+ * blocking other transactions (a rolled-back order leaves a gap, as in Shopify); SQLite already
+ * serialises writers, so a counter row is as fast there.
+ */
+export async function nextNumber(trx: Trx, series: Series): Promise<string> {
+  if (trx.getExecutor().adapter instanceof PostgresAdapter) {
+    const { rows } = await sql<{ n: number }>`select nextval(${`number_${series.toLowerCase()}_seq`}) as n`.execute(trx)
+    return `${series}-${rows[0].n}`
+  }
+  const row = await trx
+    .updateTable('counters')
+    .set((eb) => ({ value: eb('value', '+', 1) }))
+    .where('name', '=', series)
+    .returning('value')
+    .executeTakeFirstOrThrow()
+  return `${series}-${row.value}`
+}

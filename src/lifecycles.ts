@@ -1,0 +1,4 @@
+import type { Machine } from './kernel/machine.js'
+
+/** Every lifecycle Ordo runs, published at GET /v1/lifecycles and validated in a test. */
+export const LIFECYCLES: Machine<string, string, any>[] = []

@@ -1,0 +1,62 @@
+import type { Selectable } from 'kysely'
+import type { Db } from '../../db/connection.js'
+import type { Trx } from '../../db/transaction.js'
+import type { Ctx } from '../../kernel/context.js'
+import { conflict, notFound } from '../../kernel/errors.js'
+import { recordEvent } from '../../kernel/events.js'
+import { newId } from '../../kernel/ids.js'
+import { isUniqueViolation } from '../../kernel/idempotency.js'
+import type { Channel, CreateChannelBody, UpdateChannelBody } from './schema.js'
+import type { ChannelsTable } from './tables.js'
+
+const toChannel = (r: Selectable<ChannelsTable>): Channel => ({
+  id: r.id,
+  code: r.code,
+  name: r.name,
+  type: r.type as Channel['type'],
+  active: r.active === 1,
+  createdAt: r.createdAt,
+  updatedAt: r.updatedAt,
+})
+
+export function createChannelService() {
+  const get = async (db: Db | Trx, column: 'id' | 'code', value: string) => {
+    const row = await db.selectFrom('channels').selectAll().where(column, '=', value).executeTakeFirst()
+    if (!row) throw notFound('channel', value)
+    return toChannel(row)
+  }
+
+  return {
+    async create(trx: Trx, ctx: Ctx, input: CreateChannelBody): Promise<Channel> {
+      const at = ctx.clock.now().toISOString()
+      const row = { id: newId('ch'), code: input.code, name: input.name, type: input.type, active: input.active ? 1 : 0, createdAt: at, updatedAt: at }
+      try {
+        await trx.insertInto('channels').values(row).execute()
+      } catch (err) {
+        if (isUniqueViolation(err)) throw conflict('channel.code_taken', `A channel with code "${input.code}" already exists.`)
+        throw err
+      }
+      await recordEvent(trx, ctx, { type: 'channel.created', entity: 'channel', entityId: row.id, data: { code: row.code } })
+      return toChannel(row)
+    },
+
+    async update(trx: Trx, ctx: Ctx, code: string, input: UpdateChannelBody): Promise<Channel> {
+      const current = await get(trx, 'code', code)
+      const patch = {
+        ...(input.name !== undefined && { name: input.name }),
+        ...(input.type !== undefined && { type: input.type }),
+        ...(input.active !== undefined && { active: input.active ? 1 : 0 }),
+        updatedAt: ctx.clock.now().toISOString(),
+      }
+      await trx.updateTable('channels').set(patch).where('id', '=', current.id).execute()
+      await recordEvent(trx, ctx, { type: 'channel.updated', entity: 'channel', entityId: current.id, data: { changes: input } })
+      return get(trx, 'id', current.id)
+    },
+
+    list: async (db: Db | Trx): Promise<Channel[]> => (await db.selectFrom('channels').selectAll().orderBy('code').execute()).map(toChannel),
+    getByCode: (db: Db | Trx, code: string) => get(db, 'code', code),
+    getById: (db: Db | Trx, id: string) => get(db, 'id', id),
+  }
+}
+
+export type ChannelService = ReturnType<typeof createChannelService>
