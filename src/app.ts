@@ -19,6 +19,11 @@ import { createServices, type Services } from './services.js'
 import { systemRoutes } from './system-routes.js'
 import { authRoutes, unauthorized } from './modules/auth/index.js'
 import { channelRoutes } from './modules/channels/index.js'
+import { catalogRoutes } from './modules/catalog/index.js'
+import { locationRoutes } from './modules/locations/index.js'
+import { customerRoutes } from './modules/customers/index.js'
+import { inventoryRoutes } from './modules/inventory/index.js'
+import { orderRoutes } from './modules/orders/index.js'
 
 export interface AppOptions {
   conn: Connection
@@ -126,6 +131,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     async (v1) => {
       await v1.register(authRoutes({ ...deps, auth: services.auth }))
       await v1.register(channelRoutes({ ...deps, channels: services.channels }))
+      await v1.register(catalogRoutes({ ...deps, catalog: services.catalog }))
+      await v1.register(locationRoutes({ ...deps, locations: services.locations }))
+      await v1.register(customerRoutes({ ...deps, customers: services.customers }))
+      await v1.register(inventoryRoutes({ ...deps, inventory: services.inventory }))
+      await v1.register(orderRoutes({ ...deps, orders: services.orders }))
     },
     { prefix: '/v1' },
   )

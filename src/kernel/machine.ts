@@ -5,7 +5,8 @@ export type Guard<S> = (snapshot: S) => true | string
 
 export interface TransitionDef<State extends string, S> {
   from: readonly State[]
-  to: State
+  /** The target state; null for a command that changes the entity but not its state (an edit). */
+  to: State | null
   guard?: Guard<S>
   description?: string
 }
@@ -24,7 +25,7 @@ export interface Machine<State extends string, Command extends string, S> extend
   /** The commands that may run now: what the console shows as buttons. */
   allowed(state: State, snapshot: S): Command[]
   /** The table as plain data, for `GET /v1/lifecycles`. */
-  describe(): { entity: string; states: readonly State[]; initial: State; final: readonly State[]; transitions: { command: Command; from: readonly State[]; to: State; description?: string }[] }
+  describe(): { entity: string; states: readonly State[]; initial: State; final: readonly State[]; transitions: { command: Command; from: readonly State[]; to: State | null; description?: string }[] }
 }
 
 /** Checks a machine table: known states only, every state reachable, a final state reachable from each. */
@@ -35,10 +36,10 @@ export function validateMachine<State extends string, Command extends string, S>
   if (!states.has(def.initial)) problems.push(`initial state "${def.initial}" is not a state`)
   for (const f of def.final) if (!states.has(f)) problems.push(`final state "${f}" is not a state`)
   for (const [cmd, t] of entries) {
-    for (const s of [...t.from, t.to]) if (!states.has(s)) problems.push(`${cmd}: unknown state "${s}"`)
+    for (const s of [...t.from, ...(t.to === null ? [] : [t.to])]) if (!states.has(s)) problems.push(`${cmd}: unknown state "${s}"`)
     for (const f of t.from) if (def.final.includes(f)) problems.push(`${cmd}: leaves final state "${f}"`)
   }
-  const edges = (s: string) => entries.filter(([, t]) => t.from.includes(s as State)).map(([, t]) => t.to as string)
+  const edges = (s: string) => entries.filter(([, t]) => t.from.includes(s as State) && t.to !== null).map(([, t]) => t.to as string)
   const reachable = new Set<string>([def.initial])
   for (let frontier = [def.initial as string]; frontier.length; ) {
     frontier = frontier.flatMap(edges).filter((s) => !reachable.has(s) && reachable.add(s))
@@ -76,7 +77,7 @@ export function defineMachine<State extends string, Command extends string, S>(d
             : `Cannot ${command} this ${def.entity.replace(/_/g, ' ')}: ${verdict.split('.').pop()!.replace(/_/g, ' ')}.`
         throw new AppError(409, verdict, detail)
       }
-      return def.transitions[command].to
+      return def.transitions[command].to ?? state
     },
     allowed: (state, snapshot) => commands.filter((c) => check(state, c, snapshot) === true),
     describe: () => ({

@@ -4,18 +4,19 @@ import { allocateProportionally, applyRate } from './money.js'
 
 describe('applyRate', () => {
   it('rounds half away from zero at the minor unit', () => {
-    expect(applyRate(1000, 1900)).toBe(190) // 10.00 × 19 %
-    expect(applyRate(5, 1000)).toBe(1) // 0.5 cent → 1
-    expect(applyRate(4, 1000)).toBe(0) // 0.4 cent → 0
-    expect(applyRate(-5, 1000)).toBe(-1)
-    expect(applyRate(1999, 725)).toBe(145) // 19.99 × 7.25 % = 1.449275 → 1.45
+    expect(applyRate(1000, 190_000)).toBe(190) // 10.00 × 19 %
+    expect(applyRate(5, 100_000)).toBe(1) // 0.5 cent → 1
+    expect(applyRate(4, 100_000)).toBe(0) // 0.4 cent → 0
+    expect(applyRate(-5, 100_000)).toBe(-1)
+    expect(applyRate(1999, 72_500)).toBe(145) // 19.99 × 7.25 % = 1.449275 → 1.45
+    expect(applyRate(10000, 149_750)).toBe(1498) // 100.00 × 14.975 % (QC) = 14.975 → 14.98
   })
 
   it('never moves more than half a minor unit away from the exact product', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 10_000_000_000 }), fc.integer({ min: 0, max: 10_000 }), (amount, bp) => {
-        const exact = (amount * bp) / 10_000
-        expect(Math.abs(applyRate(amount, bp) - exact)).toBeLessThanOrEqual(0.5)
+      fc.property(fc.integer({ min: 0, max: 1_000_000_000 }), fc.integer({ min: 0, max: 1_000_000 }), (amount, ppm) => {
+        const exact = (amount * ppm) / 1_000_000
+        expect(Math.abs(applyRate(amount, ppm) - exact)).toBeLessThanOrEqual(0.5)
       }),
     )
   })

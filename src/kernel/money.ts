@@ -13,14 +13,15 @@ export const minorUnits = z.number().int('must be an integer number of minor uni
 export const moneySchema = z.object({ amount: minorUnits, currency: currencySchema }).meta({ id: 'Money' })
 
 /**
- * Multiplies an amount in minor units by a rate in basis points (1 bp = 0.01 %), rounding half
- * away from zero at the minor unit, as tax authorities (EU VAT directive, most US states) expect.
- * Exact for every amount below 2^53 / 10_000 minor units.
+ * Multiplies an amount in minor units by a rate in parts per million (19 % = 190_000; Québec's
+ * 14.975 % = 149_750, which basis points cannot hold), rounding half away from zero at the minor
+ * unit, as tax authorities (EU VAT directive, most US states) expect. Exact for every amount
+ * below 2^53 / 10^6 minor units (90 million in a two-decimal currency).
  */
-export function applyRate(amount: number, rateBp: number): number {
-  const product = amount * rateBp
+export function applyRate(amount: number, ratePpm: number): number {
+  const product = amount * ratePpm
   const sign = product < 0 ? -1 : 1
-  return sign * Math.floor((Math.abs(product) + 5000) / 10000)
+  return sign * Math.floor((Math.abs(product) + 500_000) / 1_000_000)
 }
 
 /** Splits an amount into parts proportional to weights; the parts sum exactly to the amount

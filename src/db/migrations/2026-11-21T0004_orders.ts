@@ -51,7 +51,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('unit_price', 'bigint', (c) => c.notNull())
     .addColumn('catalog_price', 'bigint', (c) => c.notNull())
     .addColumn('discount_amount', 'bigint', (c) => c.notNull().defaultTo(0))
-    .addColumn('tax_rate_bp', 'integer', (c) => c.notNull())
+    .addColumn('tax_rate_ppm', 'integer', (c) => c.notNull())
     .addColumn('tax_amount', 'bigint', (c) => c.notNull())
     .addColumn('line_total', 'bigint', (c) => c.notNull())
     .addColumn('allocated_qty', 'integer', (c) => c.notNull().defaultTo(0))

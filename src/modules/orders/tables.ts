@@ -39,7 +39,8 @@ export interface OrderLinesTable {
   unitPrice: number
   catalogPrice: number
   discountAmount: number
-  taxRateBp: number
+  /** Parts per million: 19 % = 190000. */
+  taxRatePpm: number
   taxAmount: number
   lineTotal: number
   allocatedQty: number

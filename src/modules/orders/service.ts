@@ -1,0 +1,938 @@
+import type { Selectable } from 'kysely'
+import type { Db } from '../../db/connection.js'
+import type { Trx } from '../../db/transaction.js'
+import type { Address } from '../../kernel/address.js'
+import { actorLabel, type Ctx } from '../../kernel/context.js'
+import { AppError, invalid, notFound, type FieldError } from '../../kernel/errors.js'
+import { recordEvents, type NewEvent } from '../../kernel/events.js'
+import { findIdempotent, hashRequest, saveIdempotent } from '../../kernel/idempotency.js'
+import { newId } from '../../kernel/ids.js'
+import { versionMismatch } from '../../kernel/http.js'
+import { nextNumber } from '../../kernel/numbers.js'
+import { decodeCursor, toPage } from '../../kernel/pagination.js'
+import type { CatalogService, Product } from '../catalog/index.js'
+import type { ChannelService } from '../channels/index.js'
+import type { Customer, CustomerService } from '../customers/index.js'
+import { stockKey, type BackorderPort, type InventoryService } from '../inventory/index.js'
+import type { Location, LocationService } from '../locations/index.js'
+import type { AllocationPlan, AllocationStrategy, DemandLine } from '../routing/index.js'
+import { orderMachine, type FulfillmentStatus, type HoldCode, type OrderSnapshot, type OrderStatus } from './machine.js'
+import { priceOrder } from './pricing.js'
+import type { CancelOrderBody, CreateOrderBody, EditOrderBody, Order, OrderHold, OrderListQuery } from './schema.js'
+import type { OrderAllocationsTable, OrderHoldsTable, OrderLinesTable, OrdersTable } from './tables.js'
+import { taxRatePpm } from './tax-rates.js'
+import { deriveFulfillmentStatus, derivePaymentStatus, verifyOrder, type HoldProposal, type PaymentInputStatus } from './verify.js'
+
+type OrderRow = Selectable<OrdersTable>
+type LineRow = Selectable<OrderLinesTable>
+type AllocationRow = Selectable<OrderAllocationsTable>
+type HoldRow = Selectable<OrderHoldsTable>
+
+/** The stored payment; `amountFollowsTotal` when the channel sent no amount (it then tracks edits). */
+interface StoredPayment {
+  status: PaymentInputStatus
+  amount: number
+  method: string | null
+  reference: string | null
+  amountFollowsTotal: boolean
+}
+
+/** Everything one order is made of, loaded once per use case. */
+interface Loaded {
+  row: OrderRow
+  lines: LineRow[]
+  allocations: AllocationRow[]
+  holds: HoldRow[]
+}
+
+const OPEN_STATUSES: OrderStatus[] = ['pending', 'confirmed', 'on_hold']
+const openQtyOf = (l: LineRow) => l.quantity - l.cancelledQty - l.shippedQty
+const snapshotOf = (o: Loaded): OrderSnapshot => ({
+  openHolds: o.holds.filter((h) => !h.releasedAt).length,
+  shippedQty: o.lines.reduce((s, l) => s + l.shippedQty, 0),
+  openQty: o.lines.reduce((s, l) => s + openQtyOf(l), 0),
+})
+
+export function createOrderService(d: {
+  channels: ChannelService
+  catalog: CatalogService
+  customers: CustomerService
+  locations: LocationService
+  inventory: InventoryService
+  strategy: AllocationStrategy
+}) {
+  // Channel codes never change, so id → code is cached for good.
+  const channelCodes = new Map<string, string>()
+  async function channelCode(db: Db | Trx, id: string) {
+    let code = channelCodes.get(id)
+    if (!code) {
+      code = (await d.channels.getById(db, id)).code
+      channelCodes.set(id, code)
+    }
+    return code
+  }
+
+  /** Loads an order the actor may see; a channel key sees only its channel's orders (others are 404, not 403). */
+  async function load(db: Db | Trx, ctx: Ctx, id: string): Promise<Loaded> {
+    const row = await db.selectFrom('orders').selectAll().where((eb) => eb.or([eb('id', '=', id), eb('number', '=', id)])).executeTakeFirst()
+    if (!row || (ctx.actor.channelId && row.channelId !== ctx.actor.channelId)) throw notFound('order', id)
+    const [lines, allocations, holds] = await Promise.all([
+      db.selectFrom('orderLines').selectAll().where('orderId', '=', row.id).orderBy('lineNo').execute(),
+      db.selectFrom('orderAllocations').selectAll().where('orderId', '=', row.id).orderBy('id').execute(),
+      db.selectFrom('orderHolds').selectAll().where('orderId', '=', row.id).orderBy('id').execute(),
+    ])
+    return { row, lines, allocations, holds }
+  }
+
+  function shape(o: Loaded, refs: { channel: string; customer: Pick<Customer, 'id' | 'email' | 'name' | 'phone'>; locationCodes: Map<string, string> }): Order {
+    const payment = JSON.parse(o.row.payment) as StoredPayment
+    const byLine = new Map<string, { location: string; quantity: number }[]>()
+    for (const a of o.allocations) {
+      if (a.quantity <= 0) continue
+      const list = byLine.get(a.lineId) ?? []
+      list.push({ location: refs.locationCodes.get(a.locationId) ?? a.locationId, quantity: a.quantity })
+      byLine.set(a.lineId, list)
+    }
+    const status = o.row.status as OrderStatus
+    return {
+      id: o.row.id,
+      number: o.row.number,
+      channel: refs.channel,
+      externalId: o.row.externalId,
+      customer: { id: refs.customer.id, email: refs.customer.email, name: refs.customer.name ?? null, phone: refs.customer.phone ?? null },
+      status,
+      fulfillmentStatus: o.row.fulfillmentStatus as FulfillmentStatus,
+      paymentStatus: o.row.paymentStatus as Order['paymentStatus'],
+      currency: o.row.currency,
+      totals: { subtotal: o.row.subtotal, discount: o.row.discountTotal, tax: o.row.taxTotal, shipping: o.row.shippingTotal, total: o.row.total },
+      shippingAddress: JSON.parse(o.row.shippingAddress),
+      billingAddress: o.row.billingAddress ? JSON.parse(o.row.billingAddress) : null,
+      shippingMethod: o.row.shippingMethod,
+      payment: { status: payment.status, amount: payment.amount, method: payment.method, reference: payment.reference },
+      notes: o.row.notes,
+      promisedDeliveryDate: o.row.promisedDeliveryDate,
+      lines: o.lines.map((l) => ({
+        id: l.id,
+        lineNo: l.lineNo,
+        sku: l.sku,
+        name: l.name,
+        quantity: l.quantity,
+        unitPrice: l.unitPrice,
+        catalogPrice: l.catalogPrice,
+        discount: l.discountAmount,
+        taxRate: l.taxRatePpm / 10_000,
+        tax: l.taxAmount,
+        total: l.lineTotal,
+        allocatedQuantity: l.allocatedQty,
+        backorderedQuantity: l.backorderedQty,
+        pickedQuantity: l.pickedQty,
+        shippedQuantity: l.shippedQty,
+        deliveredQuantity: l.deliveredQty,
+        returnRequestedQuantity: l.returnRequestedQty,
+        returnedQuantity: l.returnedQty,
+        cancelledQuantity: l.cancelledQty,
+        allocations: byLine.get(l.id) ?? [],
+      })),
+      holds: [...o.holds]
+        .sort((a, b) => Number(!!a.releasedAt) - Number(!!b.releasedAt) || a.id.localeCompare(b.id))
+        .map(
+          (h): OrderHold => ({
+            id: h.id,
+            code: h.code as HoldCode,
+            detail: h.detail,
+            source: h.source as OrderHold['source'],
+            createdBy: h.createdBy,
+            createdAt: h.createdAt,
+            releasedAt: h.releasedAt,
+            releasedBy: h.releasedBy,
+            releaseNote: h.releaseNote,
+          }),
+        ),
+      allowedActions: orderMachine.allowed(status, snapshotOf(o)),
+      cancelReason: o.row.cancelReason,
+      cancelledAt: o.row.cancelledAt,
+      version: o.row.version,
+      createdAt: o.row.createdAt,
+      updatedAt: o.row.updatedAt,
+    }
+  }
+
+  async function shapeLoaded(db: Db | Trx, o: Loaded, locations?: Location[]): Promise<Order> {
+    const [channel, customer, locs] = await Promise.all([channelCode(db, o.row.channelId), d.customers.get(db, o.row.customerId), locations ?? d.locations.listAll(db)])
+    return shape(o, { channel, customer, locationCodes: new Map(locs.map((l) => [l.id, l.code])) })
+  }
+
+  /**
+   * Plans with the allocation strategy and reserves the plan with guarded updates. A reservation
+   * that loses a race (someone took the units in between) is planned again on fresh numbers; what
+   * still finds no stock is backordered.
+   */
+  async function allocateAndReserve(trx: Trx, ctx: Ctx, demand: DemandLine[], destination: Address, locations: Location[]) {
+    const reserved: { lineId: string; productId: string; locationId: string; quantity: number }[] = []
+    let remaining = demand.filter((l) => l.quantity > 0)
+    let explanation: AllocationPlan['explanation'] | undefined
+    const candidates = locations.map((l) => ({ id: l.id, code: l.code, active: l.active, priority: l.priority, latitude: l.latitude, longitude: l.longitude }))
+    for (let attempt = 0; attempt < 3 && remaining.length; attempt++) {
+      const available = await d.inventory.availability(trx, remaining.map((l) => l.productId))
+      const plan = d.strategy.allocate({
+        lines: remaining,
+        destination: { country: destination.country, latitude: destination.latitude, longitude: destination.longitude },
+        locations: candidates,
+        available: (p, l) => available.get(stockKey(p, l)) ?? 0,
+      })
+      explanation ??= plan.explanation
+      if (!plan.allocations.length) break
+      const ok = await d.inventory.reserve(
+        trx,
+        ctx,
+        plan.allocations.map((a) => ({ productId: a.productId, locationId: a.locationId, quantity: a.quantity, refType: 'order_line', refId: a.lineId })),
+      )
+      const left = new Map(remaining.map((l) => [l.lineId, l.quantity]))
+      plan.allocations.forEach((a, i) => {
+        if (!ok[i]) return
+        reserved.push(a)
+        left.set(a.lineId, left.get(a.lineId)! - a.quantity)
+      })
+      const lostRace = ok.some((x) => !x)
+      remaining = remaining.map((l) => ({ ...l, quantity: left.get(l.lineId)! })).filter((l) => l.quantity > 0)
+      if (!lostRace) break
+    }
+    const backordered = new Map<string, number>()
+    for (const l of remaining) backordered.set(l.lineId, l.quantity)
+    return { reserved, backordered, explanation }
+  }
+
+  /** Adds reserved units to allocation rows (one per line × location), inserting or topping up. */
+  async function upsertAllocations(trx: Trx, orderId: string, items: { lineId: string; productId: string; locationId: string; quantity: number }[], at: string) {
+    if (!items.length) return
+    const merged = new Map<string, (typeof items)[number]>()
+    for (const it of items) {
+      const k = `${it.lineId}@${it.locationId}`
+      const m = merged.get(k)
+      merged.set(k, m ? { ...m, quantity: m.quantity + it.quantity } : { ...it })
+    }
+    for (const it of merged.values()) {
+      await trx
+        .insertInto('orderAllocations')
+        .values({ id: newId('alc'), orderId, lineId: it.lineId, productId: it.productId, locationId: it.locationId, quantity: it.quantity, createdAt: at, updatedAt: at })
+        .onConflict((oc) => oc.columns(['lineId', 'locationId']).doUpdateSet((eb) => ({ quantity: eb('orderAllocations.quantity', '+', it.quantity), updatedAt: at })))
+        .execute()
+    }
+  }
+
+  /** Releases up to `quantity` reserved units of a line, newest allocation first; returns how many. */
+  async function releaseLine(trx: Trx, ctx: Ctx, o: Loaded, line: LineRow, quantity: number, reason: string): Promise<number> {
+    let left = quantity
+    const at = ctx.clock.now().toISOString()
+    const allocs = o.allocations.filter((a) => a.lineId === line.id && a.quantity > 0).sort((a, b) => b.id.localeCompare(a.id))
+    for (const a of allocs) {
+      if (left <= 0) break
+      const take = Math.min(a.quantity, left)
+      await d.inventory.release(trx, ctx, [{ productId: a.productId, locationId: a.locationId, quantity: take, refType: 'order_line', refId: line.id, reason }])
+      a.quantity -= take
+      left -= take
+      if (a.quantity === 0) await trx.deleteFrom('orderAllocations').where('id', '=', a.id).execute()
+      else await trx.updateTable('orderAllocations').set({ quantity: a.quantity, updatedAt: at }).where('id', '=', a.id).execute()
+    }
+    o.allocations = o.allocations.filter((a) => a.quantity > 0)
+    line.allocatedQty -= quantity - left
+    return quantity - left
+  }
+
+  /** Prices every line on its open quantity for the ship-to address and returns the order totals. */
+  function reprice(lines: LineRow[], address: Address, shipping: number, taxCodes: Map<string, string>) {
+    for (const l of lines) l.taxRatePpm = taxRatePpm(address.country, address.region, taxCodes.get(l.productId) ?? 'standard')
+    const priced = priceOrder(
+      lines.map((l) => ({ unitPrice: l.unitPrice, quantity: l.quantity - l.cancelledQty, discountAmount: l.discountAmount, taxRatePpm: l.taxRatePpm })),
+      shipping,
+    )
+    lines.forEach((l, i) => {
+      l.taxAmount = priced.lines[i].tax
+      l.lineTotal = priced.lines[i].total
+    })
+    return priced.totals
+  }
+
+  async function writeLineBuckets(trx: Trx, lines: LineRow[]) {
+    for (const l of lines) {
+      await trx
+        .updateTable('orderLines')
+        .set({
+          quantity: l.quantity,
+          unitPrice: l.unitPrice,
+          discountAmount: l.discountAmount,
+          taxRatePpm: l.taxRatePpm,
+          taxAmount: l.taxAmount,
+          lineTotal: l.lineTotal,
+          allocatedQty: l.allocatedQty,
+          backorderedQty: l.backorderedQty,
+          cancelledQty: l.cancelledQty,
+        })
+        .where('id', '=', l.id)
+        .execute()
+    }
+  }
+
+  /** Writes the order row, guarded by the version the use case read (optimistic concurrency). */
+  async function saveOrder(trx: Trx, o: Loaded, patch: Partial<OrderRow>, at: string) {
+    const version = o.row.version
+    const fulfillmentStatus = deriveFulfillmentStatus(o.lines)
+    const r = await trx
+      .updateTable('orders')
+      .set({ ...patch, fulfillmentStatus, version: version + 1, updatedAt: at })
+      .where('id', '=', o.row.id)
+      .where('version', '=', version)
+      .executeTakeFirst()
+    if (Number(r.numUpdatedRows) !== 1) throw new AppError(409, 'order.version_conflict', 'The order was changed by someone else at the same time; read it again and retry.')
+    Object.assign(o.row, patch, { fulfillmentStatus, version: version + 1, updatedAt: at })
+  }
+
+  /** Applies verification results: new holds added, verification holds that no longer apply released. */
+  function reconcileHolds(o: Loaded, proposals: HoldProposal[], ctx: Ctx, at: string) {
+    const added: HoldRow[] = []
+    const released: HoldRow[] = []
+    const open = o.holds.filter((h) => !h.releasedAt && h.source === 'verification')
+    for (const h of open) {
+      const still = proposals.find((p) => p.code === h.code)
+      if (!still) {
+        h.releasedAt = at
+        h.releasedBy = 'system'
+        h.releaseNote = 're-verified: the check passes now'
+        released.push(h)
+      } else h.detail = still.detail
+    }
+    for (const p of proposals) {
+      if (open.some((h) => h.code === p.code)) continue
+      const h: HoldRow = { id: newId('hold'), orderId: o.row.id, code: p.code, detail: p.detail, source: 'verification', createdBy: actorLabel(ctx.actor), createdAt: at, releasedAt: null, releasedBy: null, releaseNote: null }
+      o.holds.push(h)
+      added.push(h)
+    }
+    return { added, released, changed: open.filter((h) => !h.releasedAt) }
+  }
+
+  async function writeHolds(trx: Trx, r: { added: HoldRow[]; released: HoldRow[]; changed: HoldRow[] }) {
+    if (r.added.length) await trx.insertInto('orderHolds').values(r.added).execute()
+    for (const h of [...r.released, ...r.changed]) {
+      await trx.updateTable('orderHolds').set({ detail: h.detail, releasedAt: h.releasedAt, releasedBy: h.releasedBy, releaseNote: h.releaseNote }).where('id', '=', h.id).execute()
+    }
+  }
+
+  const allocationEvents = (o: Loaded, reserved: { lineId: string; locationId: string; quantity: number }[], backordered: Map<string, number>, locs: Map<string, string>, reason: string | null, explanation?: AllocationPlan['explanation']): NewEvent[] => {
+    const skuOf = new Map(o.lines.map((l) => [l.id, l.sku]))
+    const events: NewEvent[] = []
+    if (reserved.length) {
+      events.push({
+        type: 'order.allocated',
+        entity: 'order',
+        entityId: o.row.id,
+        orderId: o.row.id,
+        reason,
+        data: { allocations: reserved.map((a) => ({ sku: skuOf.get(a.lineId), lineId: a.lineId, location: locs.get(a.locationId), quantity: a.quantity })), ...(explanation ? { explanation } : {}) },
+      })
+    }
+    if (backordered.size) {
+      events.push({
+        type: 'order.backordered',
+        entity: 'order',
+        entityId: o.row.id,
+        orderId: o.row.id,
+        reason,
+        data: { lines: [...backordered].map(([lineId, quantity]) => ({ sku: skuOf.get(lineId), lineId, quantity })), ...(explanation && !reserved.length ? { explanation } : {}) },
+      })
+    }
+    return events
+  }
+
+  async function verifyLoaded(db: Db | Trx, o: Loaded, products: Map<string, Product>): Promise<HoldProposal[]> {
+    const customer = await d.customers.get(db, o.row.customerId)
+    const payment = JSON.parse(o.row.payment) as StoredPayment
+    const address = JSON.parse(o.row.shippingAddress) as Address
+    return verifyOrder({
+      customer,
+      shippingAddress: address,
+      currency: o.row.currency,
+      lines: o.lines
+        .filter((l) => l.quantity - l.cancelledQty > 0)
+        .map((l, index) => {
+          const p = products.get(l.productId)
+          return { index, sku: l.sku, active: p?.active ?? false, unitPrice: l.unitPrice, catalogPrice: l.catalogPrice, catalogCurrency: p?.price.currency ?? o.row.currency }
+        }),
+      payment,
+      total: o.row.total,
+    })
+  }
+
+  const service = {
+    /** Creates an order: checks, prices, verifies, reserves and allocates it, in one transaction. */
+    async create(trx: Trx, ctx: Ctx, input: CreateOrderBody, opts: { idempotencyKey?: string } = {}): Promise<{ order: Order; replayed: boolean }> {
+      const at = ctx.clock.now().toISOString()
+      const boundChannel = ctx.actor.channelId
+      const code = input.channel ?? (boundChannel ? await channelCode(trx, boundChannel) : undefined)
+      if (!code) throw invalid('order.channel_required', 'Name the sales channel of the order.', [{ path: 'channel', message: 'required' }])
+      const channel = await d.channels.getByCode(trx, code).catch(() => undefined)
+      if (!channel) throw invalid('order.unknown_channel', `There is no channel "${code}".`, [{ path: 'channel', message: `unknown channel "${code}"` }])
+      if (boundChannel && channel.id !== boundChannel) throw new AppError(403, 'order.channel_forbidden', `This key may only create orders for its own channel, not "${code}".`)
+      if (!channel.active) throw invalid('order.channel_inactive', `Channel "${code}" is inactive.`, [{ path: 'channel', message: 'inactive' }])
+      channelCodes.set(channel.id, channel.code)
+
+      // Replays: the same Idempotency-Key, or the same channel + external id, return the first order.
+      const requestHash = opts.idempotencyKey ? hashRequest(input) : ''
+      if (opts.idempotencyKey) {
+        const existing = await findIdempotent(trx, ctx.actor.id, opts.idempotencyKey, requestHash, 'order')
+        if (existing) return { order: await service.get(trx, ctx, existing), replayed: true }
+      }
+      if (input.externalId) {
+        const existing = await trx.selectFrom('orders').select('id').where('channelId', '=', channel.id).where('externalId', '=', input.externalId).executeTakeFirst()
+        if (existing) return { order: await service.get(trx, ctx, existing.id), replayed: true }
+      }
+
+      const [products, locations] = await Promise.all([d.catalog.findBySkus(trx, input.lines.map((l) => l.sku)), d.locations.listAll(trx)])
+      const unknown: FieldError[] = input.lines.flatMap((l, i) => (products.has(l.sku) ? [] : [{ path: `lines.${i}.sku`, message: `unknown SKU "${l.sku}"` }]))
+      if (unknown.length) throw invalid('order.unknown_sku', `Unknown SKU: ${unknown.map((e) => e.message.slice(13, -1)).join(', ')}.`, unknown)
+
+      let customer: Customer
+      if (input.customerId) {
+        const found = await d.customers.get(trx, input.customerId).catch(() => undefined)
+        if (!found) throw invalid('order.unknown_customer', `There is no customer "${input.customerId}".`, [{ path: 'customerId', message: 'unknown customer' }])
+        customer = found
+      } else {
+        customer = await d.customers.findOrCreate(trx, ctx, input.customer!)
+      }
+
+      const currency = input.currency ?? products.get(input.lines[0].sku)!.price.currency
+      const orderId = newId('ord')
+      const lines: LineRow[] = input.lines.map((l, i) => {
+        const p = products.get(l.sku)!
+        return {
+          id: newId('oli'),
+          orderId,
+          lineNo: i + 1,
+          productId: p.id,
+          sku: p.sku,
+          name: p.name,
+          quantity: l.quantity,
+          unitPrice: l.unitPrice ?? p.price.amount,
+          catalogPrice: p.price.amount,
+          discountAmount: l.discountAmount ?? 0,
+          taxRatePpm: 0,
+          taxAmount: 0,
+          lineTotal: 0,
+          allocatedQty: 0,
+          backorderedQty: 0,
+          pickedQty: 0,
+          shippedQty: 0,
+          deliveredQty: 0,
+          returnRequestedQty: 0,
+          returnedQty: 0,
+          cancelledQty: 0,
+          createdAt: at,
+        }
+      })
+      const taxCodes = new Map([...products.values()].map((p) => [p.id, p.taxCode]))
+      const totals = reprice(lines, input.shippingAddress, input.shippingAmount, taxCodes)
+      const payment: StoredPayment = {
+        status: input.payment?.status ?? 'pending',
+        amount: input.payment?.amount ?? totals.total,
+        method: input.payment?.method ?? null,
+        reference: input.payment?.reference ?? null,
+        amountFollowsTotal: input.payment?.amount === undefined,
+      }
+      const byId = new Map([...products.values()].map((p) => [p.id, p]))
+      const o: Loaded = {
+        row: {
+          id: orderId,
+          number: await nextNumber(trx, 'SO'),
+          channelId: channel.id,
+          externalId: input.externalId ?? null,
+          customerId: customer.id,
+          email: customer.email,
+          status: 'pending',
+          fulfillmentStatus: 'unfulfilled',
+          paymentStatus: derivePaymentStatus(payment),
+          currency,
+          subtotal: totals.subtotal,
+          discountTotal: totals.discount,
+          taxTotal: totals.tax,
+          shippingTotal: totals.shipping,
+          total: totals.total,
+          shippingAddress: JSON.stringify(input.shippingAddress),
+          billingAddress: input.billingAddress ? JSON.stringify(input.billingAddress) : null,
+          shippingMethod: input.shippingMethod ?? null,
+          payment: JSON.stringify(payment),
+          notes: input.notes ?? null,
+          promisedDeliveryDate: input.promisedDeliveryDate ?? null,
+          cancelReason: null,
+          cancelledAt: null,
+          version: 1,
+          createdAt: at,
+          updatedAt: at,
+        },
+        lines,
+        allocations: [],
+        holds: [],
+      }
+      const proposals = await verifyLoaded(trx, o, byId).catch(() => [] as HoldProposal[])
+      const holds = reconcileHolds(o, proposals, ctx, at)
+      const status: OrderStatus = holds.added.length ? 'on_hold' : orderMachine.next('pending', 'confirm', snapshotOf(o))
+
+      // Held orders are reserved too: nothing is sold twice while a person decides.
+      const { reserved, backordered, explanation } = await allocateAndReserve(
+        trx,
+        ctx,
+        lines.map((l) => ({ lineId: l.id, productId: l.productId, quantity: l.quantity })),
+        input.shippingAddress,
+        locations,
+      )
+      for (const l of lines) {
+        l.allocatedQty = reserved.filter((a) => a.lineId === l.id).reduce((s, a) => s + a.quantity, 0)
+        l.backorderedQty = backordered.get(l.id) ?? 0
+      }
+      o.row.status = status
+      o.row.fulfillmentStatus = deriveFulfillmentStatus(lines)
+
+      await trx.insertInto('orders').values(o.row).execute()
+      await trx.insertInto('orderLines').values(lines).execute()
+      await upsertAllocations(trx, orderId, reserved, at)
+      o.allocations = reserved.map((a) => ({ id: '', orderId, createdAt: at, updatedAt: at, ...a }))
+      await writeHolds(trx, holds)
+      const locs = new Map(locations.map((l) => [l.id, l.code]))
+      await recordEvents(trx, ctx, [
+        { type: 'order.created', entity: 'order', entityId: orderId, orderId, to: 'pending', data: { number: o.row.number, channel: channel.code, externalId: o.row.externalId, total: totals.total, currency } },
+        status === 'confirmed'
+          ? { type: 'order.confirmed', entity: 'order', entityId: orderId, orderId, from: 'pending', to: 'confirmed', reason: 'verification passed' }
+          : {
+              type: 'order.held',
+              entity: 'order',
+              entityId: orderId,
+              orderId,
+              from: 'pending',
+              to: 'on_hold',
+              reason: holds.added.map((h) => h.detail).join(' '),
+              data: { holds: holds.added.map((h) => ({ id: h.id, code: h.code, detail: h.detail })) },
+            },
+        ...allocationEvents(o, reserved, backordered, locs, null, explanation),
+      ])
+      if (opts.idempotencyKey) await saveIdempotent(trx, ctx.actor.id, opts.idempotencyKey, requestHash, 'order', orderId, at)
+      return { order: shape(o, { channel: channel.code, customer, locationCodes: locs }), replayed: false }
+    },
+
+    async get(db: Db | Trx, ctx: Ctx, id: string): Promise<Order> {
+      return shapeLoaded(db, await load(db, ctx, id))
+    },
+
+    async list(db: Db, ctx: Ctx, q: OrderListQuery): Promise<{ data: Order[]; nextCursor: string | null }> {
+      let query = db.selectFrom('orders').selectAll().orderBy('id', 'desc').limit(q.limit + 1)
+      if (ctx.actor.channelId) query = query.where('channelId', '=', ctx.actor.channelId)
+      if (q.channel) {
+        const ch = await d.channels.getByCode(db, q.channel).catch(() => undefined)
+        if (!ch) return { data: [], nextCursor: null }
+        query = query.where('channelId', '=', ch.id)
+      }
+      if (q.status) query = query.where('status', '=', q.status)
+      if (q.fulfillmentStatus) query = query.where('fulfillmentStatus', '=', q.fulfillmentStatus)
+      if (q.paymentStatus) query = query.where('paymentStatus', '=', q.paymentStatus)
+      if (q.customer) query = query.where((eb) => (q.customer!.includes('@') ? eb('email', '=', q.customer!.toLowerCase()) : eb('customerId', '=', q.customer!)))
+      if (q.sku) query = query.where('id', 'in', db.selectFrom('orderLines').select('orderId').where('sku', '=', q.sku))
+      if (q.holdCode) query = query.where('id', 'in', db.selectFrom('orderHolds').select('orderId').where('code', '=', q.holdCode).where('releasedAt', 'is', null))
+      if (q.createdFrom) query = query.where('createdAt', '>=', new Date(q.createdFrom).toISOString())
+      if (q.createdTo) query = query.where('createdAt', '<=', q.createdTo.length === 10 ? `${q.createdTo}T23:59:59.999Z` : new Date(q.createdTo).toISOString())
+      if (q.q) {
+        const like = `%${q.q.toLowerCase().replace(/[%_\\]/g, (c) => `\\${c}`)}%`
+        query = query.where((eb) =>
+          eb.or([
+            eb(eb.fn('lower', ['number']), 'like', like),
+            eb('email', 'like', like),
+            eb(eb.fn('lower', ['externalId']), 'like', like),
+          ]),
+        )
+      }
+      const before = decodeCursor(q.cursor)
+      if (before) query = query.where('id', '<', before)
+      const page = toPage(await query.execute(), q.limit, (r) => r.id)
+      if (!page.data.length) return { data: [], nextCursor: null }
+      const ids = page.data.map((r) => r.id)
+      const [lines, allocations, holds, locations] = await Promise.all([
+        db.selectFrom('orderLines').selectAll().where('orderId', 'in', ids).orderBy('lineNo').execute(),
+        db.selectFrom('orderAllocations').selectAll().where('orderId', 'in', ids).orderBy('id').execute(),
+        db.selectFrom('orderHolds').selectAll().where('orderId', 'in', ids).orderBy('id').execute(),
+        d.locations.listAll(db),
+      ])
+      const group = <T extends { orderId: string }>(rows: T[]) => {
+        const m = new Map<string, T[]>()
+        for (const r of rows) m.set(r.orderId, [...(m.get(r.orderId) ?? []), r])
+        return m
+      }
+      const [gl, ga, gh] = [group(lines), group(allocations), group(holds)]
+      const customers = new Map<string, Customer>()
+      for (const cid of new Set(page.data.map((r) => r.customerId))) customers.set(cid, await d.customers.get(db, cid))
+      const locationCodes = new Map(locations.map((l) => [l.id, l.code]))
+      const data: Order[] = []
+      for (const row of page.data) {
+        data.push(
+          shape({ row, lines: gl.get(row.id) ?? [], allocations: ga.get(row.id) ?? [], holds: gh.get(row.id) ?? [] }, { channel: await channelCode(db, row.channelId), customer: customers.get(row.customerId)!, locationCodes }),
+        )
+      }
+      return { data, nextCursor: page.nextCursor }
+    },
+
+    /** Edits lines, addresses or payment; re-verifies, re-reserves the difference and recomputes totals. */
+    async edit(trx: Trx, ctx: Ctx, id: string, input: EditOrderBody, ifMatch: number): Promise<Order> {
+      const o = await load(trx, ctx, id)
+      if (o.row.version !== ifMatch) throw versionMismatch(o.row.version)
+      const from = o.row.status as OrderStatus
+      orderMachine.next(from, 'edit', snapshotOf(o))
+      const at = ctx.clock.now().toISOString()
+      const changes: Record<string, unknown> = {}
+      const address: Address = input.shippingAddress ?? JSON.parse(o.row.shippingAddress)
+      const released: { sku: string; quantity: number }[] = []
+      const demand: DemandLine[] = []
+
+      const newSkus = (input.lines ?? []).flatMap((l) => ('sku' in l ? [l.sku] : []))
+      const products = await d.catalog.findBySkus(trx, [...new Set([...o.lines.map((l) => l.sku), ...newSkus])])
+      if (input.lines) {
+        const errors: FieldError[] = []
+        const kept = new Set<string>()
+        input.lines.forEach((l, i) => {
+          if ('id' in l) {
+            const line = o.lines.find((x) => x.id === l.id)
+            if (!line) errors.push({ path: `lines.${i}.id`, message: `no line "${l.id}" on this order` })
+            else if (kept.has(l.id)) errors.push({ path: `lines.${i}.id`, message: 'line listed twice' })
+            else kept.add(l.id)
+          } else if (!products.has(l.sku)) errors.push({ path: `lines.${i}.sku`, message: `unknown SKU "${l.sku}"` })
+        })
+        if (errors.length) throw invalid('order.invalid_lines', errors.map((e) => e.message).join('; '), errors)
+        // Lines left out, or set to 0, are removed: their reservations and backorders go.
+        for (const line of [...o.lines]) {
+          const wanted = input.lines.find((l) => 'id' in l && l.id === line.id) as { quantity: number; unitPrice?: number; discountAmount?: number } | undefined
+          const target = wanted?.quantity ?? 0
+          const open = line.quantity - line.cancelledQty
+          if (wanted?.unitPrice !== undefined) line.unitPrice = wanted.unitPrice
+          if (wanted?.discountAmount !== undefined) line.discountAmount = wanted.discountAmount
+          if (target < open) {
+            let cut = open - target
+            const fromBackorder = Math.min(cut, line.backorderedQty)
+            line.backorderedQty -= fromBackorder
+            cut -= fromBackorder
+            const freed = await releaseLine(trx, ctx, o, line, cut, 'order edited')
+            released.push({ sku: line.sku, quantity: freed + fromBackorder })
+          } else if (target > open) {
+            demand.push({ lineId: line.id, productId: line.productId, quantity: target - open })
+          }
+          line.quantity = target + line.cancelledQty
+          if (target === 0 && line.cancelledQty === 0) {
+            await trx.deleteFrom('orderAllocations').where('lineId', '=', line.id).execute()
+            await trx.deleteFrom('orderLines').where('id', '=', line.id).execute()
+            o.lines = o.lines.filter((x) => x.id !== line.id)
+          }
+        }
+        let lineNo = Math.max(0, ...o.lines.map((l) => l.lineNo))
+        const added: LineRow[] = []
+        for (const l of input.lines) {
+          if ('id' in l) continue
+          const p = products.get(l.sku)!
+          const line: LineRow = {
+            id: newId('oli'),
+            orderId: o.row.id,
+            lineNo: ++lineNo,
+            productId: p.id,
+            sku: p.sku,
+            name: p.name,
+            quantity: l.quantity,
+            unitPrice: l.unitPrice ?? p.price.amount,
+            catalogPrice: p.price.amount,
+            discountAmount: l.discountAmount ?? 0,
+            taxRatePpm: 0,
+            taxAmount: 0,
+            lineTotal: 0,
+            allocatedQty: 0,
+            backorderedQty: 0,
+            pickedQty: 0,
+            shippedQty: 0,
+            deliveredQty: 0,
+            returnRequestedQty: 0,
+            returnedQty: 0,
+            cancelledQty: 0,
+            createdAt: at,
+          }
+          added.push(line)
+          demand.push({ lineId: line.id, productId: line.productId, quantity: line.quantity })
+        }
+        if (!o.lines.length && !added.length) throw invalid('order.no_lines', 'An order needs at least one line; cancel it instead.', [{ path: 'lines', message: 'no lines left' }])
+        if (added.length) await trx.insertInto('orderLines').values(added).execute()
+        o.lines.push(...added)
+        changes.lines = input.lines
+      }
+
+      const locations = await d.locations.listAll(trx)
+      const { reserved, backordered } = await allocateAndReserve(trx, ctx, demand, address, locations)
+      for (const l of o.lines) {
+        l.allocatedQty += reserved.filter((a) => a.lineId === l.id).reduce((s, a) => s + a.quantity, 0)
+        l.backorderedQty += backordered.get(l.id) ?? 0
+      }
+      await upsertAllocations(trx, o.row.id, reserved, at)
+
+      const payment = JSON.parse(o.row.payment) as StoredPayment
+      if (input.payment) {
+        Object.assign(payment, Object.fromEntries(Object.entries(input.payment).filter(([, v]) => v !== undefined)))
+        if (input.payment.amount !== undefined) payment.amountFollowsTotal = false
+        changes.payment = input.payment
+      }
+      const shipping = input.shippingAmount ?? o.row.shippingTotal
+      const taxCodes = new Map([...products.values()].map((p) => [p.id, p.taxCode]))
+      const totals = reprice(o.lines, address, shipping, taxCodes)
+      if (payment.amountFollowsTotal) payment.amount = totals.total
+      await writeLineBuckets(trx, o.lines)
+
+      for (const k of ['shippingAddress', 'billingAddress', 'shippingMethod', 'shippingAmount', 'notes', 'promisedDeliveryDate'] as const) {
+        if (input[k] !== undefined) changes[k] = input[k]
+      }
+      Object.assign(o.row, {
+        shippingAddress: JSON.stringify(address),
+        payment: JSON.stringify(payment),
+        paymentStatus: derivePaymentStatus(payment),
+        subtotal: totals.subtotal,
+        discountTotal: totals.discount,
+        taxTotal: totals.tax,
+        shippingTotal: totals.shipping,
+        total: totals.total,
+      })
+      const byId = new Map([...products.values()].map((p) => [p.id, p]))
+      const holds = reconcileHolds(o, await verifyLoaded(trx, o, byId), ctx, at)
+      await writeHolds(trx, holds)
+      const openHolds = o.holds.filter((h) => !h.releasedAt).length
+      const to: OrderStatus = openHolds ? 'on_hold' : from === 'on_hold' ? orderMachine.next(from, 'release', snapshotOf(o)) : from === 'pending' ? 'confirmed' : from
+      await saveOrder(
+        trx,
+        o,
+        {
+          status: to,
+          shippingAddress: o.row.shippingAddress,
+          billingAddress: input.billingAddress === undefined ? o.row.billingAddress : input.billingAddress && JSON.stringify(input.billingAddress),
+          shippingMethod: input.shippingMethod === undefined ? o.row.shippingMethod : input.shippingMethod,
+          notes: input.notes === undefined ? o.row.notes : input.notes,
+          promisedDeliveryDate: input.promisedDeliveryDate === undefined ? o.row.promisedDeliveryDate : input.promisedDeliveryDate,
+          payment: o.row.payment,
+          paymentStatus: o.row.paymentStatus,
+          subtotal: totals.subtotal,
+          discountTotal: totals.discount,
+          taxTotal: totals.tax,
+          shippingTotal: totals.shipping,
+          total: totals.total,
+        },
+        at,
+      )
+      const locs = new Map(locations.map((l) => [l.id, l.code]))
+      const events: NewEvent[] = [
+        { type: 'order.edited', entity: 'order', entityId: o.row.id, orderId: o.row.id, data: { changes, released, total: totals.total } },
+        ...allocationEvents(o, reserved, backordered, locs, 'order edited'),
+      ]
+      if (holds.added.length) {
+        events.push({ type: 'order.held', entity: 'order', entityId: o.row.id, orderId: o.row.id, from, to, reason: holds.added.map((h) => h.detail).join(' '), data: { holds: holds.added.map((h) => ({ id: h.id, code: h.code, detail: h.detail })) } })
+      }
+      for (const h of holds.released) {
+        events.push({ type: 'order.hold_released', entity: 'order', entityId: o.row.id, orderId: o.row.id, reason: h.releaseNote, data: { holdId: h.id, code: h.code } })
+      }
+      if (from !== to && to === 'confirmed') events.push({ type: from === 'on_hold' ? 'order.released' : 'order.confirmed', entity: 'order', entityId: o.row.id, orderId: o.row.id, from, to, reason: 're-verified after edit' })
+      await recordEvents(trx, ctx, events)
+      return shapeLoaded(trx, o, locations)
+    },
+
+    /** Cancels the whole order, or some units of some lines, and releases what they had reserved. */
+    async cancel(trx: Trx, ctx: Ctx, id: string, input: CancelOrderBody, ifMatch?: number): Promise<Order> {
+      const o = await load(trx, ctx, id)
+      if (ifMatch !== undefined && o.row.version !== ifMatch) throw versionMismatch(o.row.version)
+      const from = o.row.status as OrderStatus
+      const at = ctx.clock.now().toISOString()
+      const cancelled: { lineId: string; sku: string; quantity: number }[] = []
+      const cut = async (line: LineRow, qty: number) => {
+        const fromBackorder = Math.min(qty, line.backorderedQty)
+        line.backorderedQty -= fromBackorder
+        const fromAllocation = Math.min(qty - fromBackorder, line.allocatedQty)
+        await releaseLine(trx, ctx, o, line, fromAllocation, `cancelled: ${input.reason}`)
+        line.cancelledQty += qty
+        cancelled.push({ lineId: line.id, sku: line.sku, quantity: qty })
+      }
+      let to: OrderStatus = from
+      if (!input.lines) {
+        to = orderMachine.next(from, 'cancel', snapshotOf(o))
+        for (const line of o.lines) if (openQtyOf(line) > 0) await cut(line, openQtyOf(line))
+      } else {
+        orderMachine.next(from, 'cancelLines', snapshotOf(o))
+        const errors: FieldError[] = []
+        const plan: [LineRow, number][] = []
+        input.lines.forEach((l, i) => {
+          const line = o.lines.find((x) => x.id === l.id)
+          if (!line) return errors.push({ path: `lines.${i}.id`, message: `no line "${l.id}" on this order` })
+          const qty = l.quantity ?? openQtyOf(line)
+          if (qty > openQtyOf(line) || qty <= 0) return errors.push({ path: `lines.${i}.quantity`, message: `only ${openQtyOf(line)} unit(s) of ${line.sku} can still be cancelled` })
+          plan.push([line, qty])
+        })
+        if (errors.length) throw invalid('order.invalid_cancellation', errors.map((e) => e.message).join('; '), errors)
+        for (const [line, qty] of plan) await cut(line, qty)
+        const snap = snapshotOf(o)
+        if (snap.openQty === 0) to = snap.shippedQty === 0 ? orderMachine.next(from, 'cancel', snap) : 'completed'
+      }
+      // A cancelled order keeps the totals it had, for the record; a partial cancellation reprices what is left.
+      let patch: Partial<OrderRow> = { status: to, cancelReason: input.reason, cancelledAt: at }
+      if (to !== 'cancelled') {
+        const address = JSON.parse(o.row.shippingAddress) as Address
+        const products = await d.catalog.findByIds(trx, [...new Set(o.lines.map((l) => l.productId))])
+        const totals = reprice(o.lines, address, o.row.shippingTotal, new Map([...products.values()].map((p) => [p.id, p.taxCode])))
+        const payment = JSON.parse(o.row.payment) as StoredPayment
+        if (payment.amountFollowsTotal) payment.amount = totals.total
+        patch = { status: to, payment: JSON.stringify(payment), subtotal: totals.subtotal, discountTotal: totals.discount, taxTotal: totals.tax, shippingTotal: totals.shipping, total: totals.total }
+      }
+      await writeLineBuckets(trx, o.lines)
+      await saveOrder(trx, o, patch, at)
+      await recordEvents(trx, ctx, [
+        to === 'cancelled'
+          ? { type: 'order.cancelled', entity: 'order', entityId: o.row.id, orderId: o.row.id, from, to, reason: input.reason, data: { lines: cancelled } }
+          : { type: 'order.lines_cancelled', entity: 'order', entityId: o.row.id, orderId: o.row.id, from, to, reason: input.reason, data: { lines: cancelled } },
+      ])
+      return shapeLoaded(trx, o)
+    },
+
+    async placeHold(trx: Trx, ctx: Ctx, id: string, input: { code: HoldCode; detail: string }): Promise<Order> {
+      const o = await load(trx, ctx, id)
+      const from = o.row.status as OrderStatus
+      const to = orderMachine.next(from, 'hold', snapshotOf(o))
+      const at = ctx.clock.now().toISOString()
+      const hold: HoldRow = { id: newId('hold'), orderId: o.row.id, code: input.code, detail: input.detail, source: 'manual', createdBy: actorLabel(ctx.actor), createdAt: at, releasedAt: null, releasedBy: null, releaseNote: null }
+      await trx.insertInto('orderHolds').values(hold).execute()
+      o.holds.push(hold)
+      await saveOrder(trx, o, { status: to }, at)
+      await recordEvents(trx, ctx, [{ type: 'order.held', entity: 'order', entityId: o.row.id, orderId: o.row.id, from, to, reason: input.detail, data: { holds: [{ id: hold.id, code: hold.code, detail: hold.detail }] } }])
+      return shapeLoaded(trx, o)
+    },
+
+    async releaseHold(trx: Trx, ctx: Ctx, id: string, holdId: string, note?: string): Promise<Order> {
+      const o = await load(trx, ctx, id)
+      const hold = o.holds.find((h) => h.id === holdId)
+      if (!hold) throw notFound('hold', holdId)
+      if (hold.releasedAt) throw new AppError(409, 'order.hold_already_released', `Hold ${holdId} was already released at ${hold.releasedAt}.`)
+      const from = o.row.status as OrderStatus
+      if (!OPEN_STATUSES.includes(from)) throw new AppError(409, 'order.invalid_transition', `Cannot release a hold on an order that is ${from}.`)
+      const at = ctx.clock.now().toISOString()
+      Object.assign(hold, { releasedAt: at, releasedBy: actorLabel(ctx.actor), releaseNote: note ?? null })
+      await trx.updateTable('orderHolds').set({ releasedAt: at, releasedBy: hold.releasedBy, releaseNote: hold.releaseNote }).where('id', '=', hold.id).where('releasedAt', 'is', null).execute()
+      const snap = snapshotOf(o)
+      const to: OrderStatus = from === 'on_hold' && snap.openHolds === 0 ? orderMachine.next(from, 'release', snap) : from
+      await saveOrder(trx, o, { status: to }, at)
+      const events: NewEvent[] = [{ type: 'order.hold_released', entity: 'order', entityId: o.row.id, orderId: o.row.id, reason: note ?? null, data: { holdId: hold.id, code: hold.code } }]
+      if (to !== from) events.push({ type: 'order.released', entity: 'order', entityId: o.row.id, orderId: o.row.id, from, to, reason: `last hold (${hold.code}) released` })
+      await recordEvents(trx, ctx, events)
+      return shapeLoaded(trx, o)
+    },
+
+    /** The order's timeline: every event recorded for it, oldest first. */
+    async timeline(db: Db, ctx: Ctx, id: string) {
+      const o = await load(db, ctx, id)
+      const rows = await db.selectFrom('events').selectAll().where('orderId', '=', o.row.id).orderBy('id').execute()
+      return rows.map((r) => ({ id: r.id, type: r.type, from: r.fromState, to: r.toState, actor: r.actor, reason: r.reason, data: JSON.parse(r.data), occurredAt: r.occurredAt }))
+    },
+
+    /** Allocates waiting backorders of a product at a location where units arrived, oldest order first. */
+    async fillBackorders(trx: Trx, ctx: Ctx, productId: string, locationId: string): Promise<void> {
+      const locations = await d.locations.listAll(trx)
+      const location = locations.find((l) => l.id === locationId)
+      if (!location?.active) return
+      const locs = new Map(locations.map((l) => [l.id, l.code]))
+      for (;;) {
+        let available = (await d.inventory.availability(trx, [productId])).get(stockKey(productId, locationId)) ?? 0
+        if (available <= 0) return
+        const waiting = await trx
+          .selectFrom('orderLines')
+          .innerJoin('orders', 'orders.id', 'orderLines.orderId')
+          .select(['orderLines.id as lineId', 'orderLines.orderId', 'orderLines.backorderedQty'])
+          .where('orderLines.productId', '=', productId)
+          .where('orderLines.backorderedQty', '>', 0)
+          .where('orders.status', 'in', OPEN_STATUSES)
+          .orderBy('orders.createdAt')
+          .orderBy('orders.id')
+          .orderBy('orderLines.lineNo')
+          .limit(100)
+          .execute()
+        if (!waiting.length) return
+        let progressed = false
+        for (const w of waiting) {
+          if (available <= 0) break
+          const o = await load(trx, { ...ctx, actor: { ...ctx.actor, channelId: null } }, w.orderId)
+          const line = o.lines.find((l) => l.id === w.lineId)!
+          const take = Math.min(line.backorderedQty, available)
+          const [ok] = await d.inventory.reserve(trx, ctx, [{ productId, locationId, quantity: take, refType: 'order_line', refId: line.id, reason: `backorder filled at ${location.code}` }])
+          if (!ok) return
+          progressed = true
+          available -= take
+          line.allocatedQty += take
+          line.backorderedQty -= take
+          const at = ctx.clock.now().toISOString()
+          await upsertAllocations(trx, o.row.id, [{ lineId: line.id, productId, locationId, quantity: take }], at)
+          await writeLineBuckets(trx, [line])
+          await saveOrder(trx, o, {}, at)
+          await recordEvents(trx, ctx, allocationEvents(o, [{ lineId: line.id, locationId, quantity: take }], new Map(), locs, `stock arrived at ${location.code}`))
+        }
+        if (!progressed) return
+      }
+    },
+
+    /** A stock correction left fewer units than reserved: take units back from the newest orders into backorder. */
+    async releaseForShortage(trx: Trx, ctx: Ctx, productId: string, locationId: string, quantity: number): Promise<void> {
+      let left = quantity
+      const rows = await trx.selectFrom('orderAllocations').select(['orderId', 'lineId']).where('productId', '=', productId).where('locationId', '=', locationId).where('quantity', '>', 0).orderBy('id', 'desc').execute()
+      const locs = new Map((await d.locations.listAll(trx)).map((l) => [l.id, l.code]))
+      for (const r of rows) {
+        if (left <= 0) break
+        const o = await load(trx, { ...ctx, actor: { ...ctx.actor, channelId: null } }, r.orderId)
+        const line = o.lines.find((l) => l.id === r.lineId)!
+        const alloc = o.allocations.find((a) => a.lineId === line.id && a.locationId === locationId)!
+        const take = Math.min(alloc.quantity, left)
+        const freed = await releaseLine(trx, ctx, { ...o, allocations: [alloc] }, line, take, `stock correction at ${locs.get(locationId)}`)
+        line.backorderedQty += freed
+        left -= freed
+        const at = ctx.clock.now().toISOString()
+        await writeLineBuckets(trx, [line])
+        await saveOrder(trx, o, {}, at)
+        await recordEvents(trx, ctx, [
+          { type: 'order.backordered', entity: 'order', entityId: o.row.id, orderId: o.row.id, reason: `stock correction at ${locs.get(locationId)}`, data: { lines: [{ sku: line.sku, lineId: line.id, quantity: freed, location: locs.get(locationId) }] } },
+        ])
+      }
+    },
+
+    /**
+     * Cross-checks reservations against orders: every allocation belongs to an open order line,
+     * each line's allocatedQty equals its allocations, and the allocations per stock row add up
+     * to what that row has reserved.
+     */
+    async checkReservations(db: Db, reservedByStock: Map<string, number>): Promise<string[]> {
+      const problems: string[] = []
+      const allocs = await db
+        .selectFrom('orderAllocations')
+        .innerJoin('orders', 'orders.id', 'orderAllocations.orderId')
+        .select(['orderAllocations.id', 'orderAllocations.lineId', 'orderAllocations.productId', 'orderAllocations.locationId', 'orderAllocations.quantity', 'orders.number', 'orders.status'])
+        .execute()
+      const byStock = new Map<string, number>()
+      const byLine = new Map<string, number>()
+      for (const a of allocs) {
+        if (a.quantity < 0) problems.push(`allocation ${a.id} of ${a.number} is negative`)
+        if (a.quantity > 0 && !OPEN_STATUSES.includes(a.status as OrderStatus)) problems.push(`allocation ${a.id} reserves ${a.quantity} for ${a.number}, which is ${a.status}`)
+        byStock.set(stockKey(a.productId, a.locationId), (byStock.get(stockKey(a.productId, a.locationId)) ?? 0) + a.quantity)
+        byLine.set(a.lineId, (byLine.get(a.lineId) ?? 0) + a.quantity)
+      }
+      const lines = await db.selectFrom('orderLines').select(['id', 'sku', 'orderId', 'quantity', 'allocatedQty', 'backorderedQty', 'cancelledQty', 'shippedQty']).execute()
+      const lineIds = new Set(lines.map((l) => l.id))
+      for (const lineId of byLine.keys()) if (!lineIds.has(lineId)) problems.push(`allocations reference line ${lineId}, which does not exist`)
+      for (const l of lines) {
+        if ((byLine.get(l.id) ?? 0) !== l.allocatedQty) problems.push(`line ${l.id} (${l.sku}) says ${l.allocatedQty} allocated, its allocations hold ${byLine.get(l.id) ?? 0}`)
+        if (l.allocatedQty + l.backorderedQty > l.quantity - l.cancelledQty - l.shippedQty) problems.push(`line ${l.id} (${l.sku}) allocates/backorders more than it still needs`)
+      }
+      for (const k of new Set([...byStock.keys(), ...reservedByStock.keys()])) {
+        if ((byStock.get(k) ?? 0) !== (reservedByStock.get(k) ?? 0)) problems.push(`stock ${k}: reserved ${reservedByStock.get(k) ?? 0} but open order lines hold ${byStock.get(k) ?? 0}`)
+      }
+      return problems
+    },
+  }
+  const backorders: BackorderPort = { fillBackorders: service.fillBackorders, releaseForShortage: service.releaseForShortage }
+  return { ...service, backorders }
+}
+
+export type OrderService = ReturnType<typeof createOrderService>
