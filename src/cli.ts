@@ -9,6 +9,7 @@ import { systemClock } from './kernel/clock.js'
 import { systemActor } from './kernel/context.js'
 import { createServices } from './services.js'
 import { serve } from './server.js'
+import { runChecks } from './check.js'
 
 const program = new Command()
 program
@@ -88,6 +89,18 @@ keys
   .action(async (id) => {
     const key = await withDb((conn, s) => inTransaction(conn.db, (trx) => s.auth.revokeKey(trx, cliCtx, id)))
     console.log(`revoked ${key.id} (${key.name}) at ${key.revokedAt}`)
+  })
+
+program
+  .command('check')
+  .description('Prove the invariants: stock rows equal their ledger and bins, every reservation belongs to an open order line')
+  .option('--json', 'print the report as JSON')
+  .action(async (o) => {
+    const report = await withDb((conn, s) => runChecks(conn, s))
+    if (o.json) console.log(JSON.stringify(report, null, 2))
+    else if (report.ok) console.log(`ok: ${report.stockRows} stock rows match ${report.ledgerRows} ledger entries; every reservation belongs to an open order line`)
+    else console.error(`${report.problems.length} problem(s):\n  ${report.problems.join('\n  ')}`)
+    process.exitCode = report.ok ? 0 : 1
   })
 
 async function seedDemoIfEmpty(_conn: ReturnType<typeof connect>, _s: ReturnType<typeof createServices>) {

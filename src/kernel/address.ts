@@ -15,8 +15,8 @@ export const COUNTRIES = new Set(
 
 export const countryCode = z
   .string()
-  .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code in capitals, e.g. DE')
-  .refine((c) => COUNTRIES.has(c), 'is not an ISO 3166-1 alpha-2 country code')
+  .refine((c) => COUNTRIES.has(c), 'must be an ISO 3166-1 alpha-2 country code in capitals, e.g. DE')
+  .meta({ example: 'DE' })
 
 export const latitude = z.number().min(-90).max(90)
 export const longitude = z.number().min(-180).max(180)

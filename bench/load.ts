@@ -1,0 +1,123 @@
+/**
+ * Closed-loop load: N clients, each sending its next request as soon as the last one answered.
+ * Requests that complete inside the measuring window count; the warm-up before it does not.
+ */
+import http from 'node:http'
+import { performance } from 'node:perf_hooks'
+
+export interface Outcome {
+  ok: boolean
+  /** What went wrong (status and body, or the error's message) when not ok. */
+  detail?: string
+  /** The created order, for the sanity check of the first one. */
+  order?: { status?: string; fulfillmentStatus?: string }
+}
+
+export interface RunResult {
+  completed: number
+  errors: number
+  seconds: number
+  ordersPerSecond: number
+  p50: number
+  p99: number
+  max: number
+  firstError?: string
+  firstOrder?: Outcome['order']
+}
+
+export interface RunOptions {
+  clients: number
+  warmupMs: number
+  measureMs: number
+  /** Sends request number `n` for client `client`. */
+  send(n: number, client: number): Promise<Outcome>
+}
+
+export function percentile(sorted: Float64Array, p: number): number {
+  if (!sorted.length) return NaN
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
+  return sorted[i]
+}
+
+export async function runClosedLoop(o: RunOptions): Promise<RunResult> {
+  const start = performance.now()
+  const measureFrom = start + o.warmupMs
+  const measureTo = measureFrom + o.measureMs
+  let latencies = new Float64Array(1 << 16)
+  let completed = 0
+  let errors = 0
+  let next = 0
+  let firstError: string | undefined
+  let firstOrder: Outcome['order']
+
+  const client = async (c: number) => {
+    for (;;) {
+      const t0 = performance.now()
+      if (t0 >= measureTo) return
+      let out: Outcome
+      try {
+        out = await o.send(next++, c)
+      } catch (err) {
+        out = { ok: false, detail: (err as Error).stack ?? String(err) }
+      }
+      const t1 = performance.now()
+      if (!out.ok) {
+        errors++
+        firstError ??= out.detail
+      } else if (!firstOrder && out.order) firstOrder = out.order
+      if (t1 >= measureFrom && t1 < measureTo && out.ok) {
+        if (completed === latencies.length) {
+          const grown = new Float64Array(latencies.length * 2)
+          grown.set(latencies)
+          latencies = grown
+        }
+        latencies[completed++] = t1 - t0
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: o.clients }, (_, c) => client(c)))
+  const sorted = latencies.subarray(0, completed).sort()
+  const seconds = o.measureMs / 1000
+  return {
+    completed,
+    errors,
+    seconds,
+    ordersPerSecond: completed / seconds,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: completed ? sorted[completed - 1] : NaN,
+    firstError,
+    firstOrder,
+  }
+}
+
+/** POSTs JSON bodies over one keep-alive agent (node:http: cheaper than fetch for the generator). */
+export function httpSender(opts: { port: number; path: string; clients: number; keys: string[]; bodies: string[] }) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: opts.clients, maxFreeSockets: opts.clients })
+  const payloads = opts.bodies.map((b) => Buffer.from(b))
+  const headers = Array.from({ length: opts.clients }, (_, c) => ({
+    authorization: `Bearer ${opts.keys[c % opts.keys.length]}`,
+    'content-type': 'application/json',
+  }))
+  const send = (n: number, c: number) =>
+    new Promise<Outcome>((resolve, reject) => {
+      const payload = payloads[n % payloads.length]
+      const req = http.request(
+        { agent, host: '127.0.0.1', port: opts.port, method: 'POST', path: opts.path, headers: { ...headers[c], 'content-length': payload.length } },
+        (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (d: Buffer) => chunks.push(d))
+          res.on('end', () => {
+            const body = Buffer.concat(chunks).toString('utf8')
+            if (res.statusCode !== 201) return resolve({ ok: false, detail: `HTTP ${res.statusCode}: ${body.slice(0, 2000)}` })
+            // Parse only until the first order is checked; afterwards the generator skips the cost.
+            resolve({ ok: true, order: n < opts.clients * 2 ? JSON.parse(body) : undefined })
+          })
+          res.on('error', reject)
+        },
+      )
+      req.on('error', reject)
+      req.end(payload)
+    })
+  return { send, close: () => agent.destroy() }
+}
