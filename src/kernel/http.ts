@@ -31,6 +31,9 @@ export function requireIfMatch(req: FastifyRequest): number {
   return Number(m[1])
 }
 
+/** If-Match when the client sent one (master-data edits accept blind writes too). */
+export const optionalIfMatch = (req: FastifyRequest): number | undefined => (req.headers['if-match'] === undefined ? undefined : requireIfMatch(req))
+
 export const versionMismatch = (current: number) =>
   new AppError(412, 'request.version_mismatch', `The resource changed since you read it (now at version ${current}); read it again and retry.`, undefined, {
     ETag: etagOf(current),

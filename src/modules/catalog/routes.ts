@@ -1,16 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import type { FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { Db } from '../../db/connection.js'
 import { inTransaction } from '../../db/transaction.js'
 import type { Clock } from '../../kernel/clock.js'
-import { ctxOf, etagOf, requireIfMatch } from '../../kernel/http.js'
+import { ctxOf, etagOf, optionalIfMatch } from '../../kernel/http.js'
 import { page } from '../../kernel/pagination.js'
 import { createProductBody, listProductsQuery, productSchema, updateProductBody } from './schema.js'
 import type { CatalogService } from './service.js'
 
 /** If-Match is optional on master-data edits: checked when sent. */
-const ifMatchOf = (req: FastifyRequest) => (req.headers['if-match'] === undefined ? undefined : requireIfMatch(req))
 
 const skuParams = z.object({ sku: z.string().trim().min(1).max(100).describe('The SKU or the product id.') })
 
@@ -51,7 +49,7 @@ export const catalogRoutes =
         response: { 200: productSchema },
       },
       handler: async (req, reply) => {
-        const ifMatch = ifMatchOf(req)
+        const ifMatch = optionalIfMatch(req)
         const product = await inTransaction(d.db, (trx) => d.catalog.update(trx, ctxOf(req, d.clock), req.params.sku, req.body, ifMatch))
         return reply.header('ETag', etagOf(product.version)).send(product)
       },

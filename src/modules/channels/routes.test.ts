@@ -15,6 +15,9 @@ describe.each(DIALECTS)('channels on %s', (dialect) => {
     expect((await t.call('GET', '/v1/channels')).json().data.map((c: { code: string }) => c.code)).toEqual(['web'])
     const edited = await t.call('PATCH', '/v1/channels/web', { body: { name: 'Webshop EU', active: false } })
     expect(edited.json()).toMatchObject({ name: 'Webshop EU', active: false })
+    // A PATCH changes only what it names: renaming does not reactivate the channel.
+    const renamed = await t.call('PATCH', '/v1/channels/web', { body: { name: 'Webshop' } })
+    expect(renamed.json()).toMatchObject({ name: 'Webshop', active: false })
   })
 
   it('refuses a duplicate code with 409 and a bad type with 422 naming the field', async () => {

@@ -11,7 +11,8 @@ export const createChannelBody = z.object({
   active: z.boolean().default(true),
 })
 
-export const updateChannelBody = createChannelBody.omit({ code: true }).partial()
+/** No defaults here: a PATCH changes only the fields it names (zod's .partial() would keep `active`'s default). */
+export const updateChannelBody = z.object({ name: z.string().trim().min(1).max(200), type: z.enum(CHANNEL_TYPES), active: z.boolean() }).partial()
 
 export const channelSchema = z
   .object({

@@ -1,16 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import type { FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { Db } from '../../db/connection.js'
 import { inTransaction } from '../../db/transaction.js'
 import type { Clock } from '../../kernel/clock.js'
-import { ctxOf, etagOf, requireIfMatch } from '../../kernel/http.js'
+import { ctxOf, etagOf, optionalIfMatch } from '../../kernel/http.js'
 import { page } from '../../kernel/pagination.js'
 import { createCustomerBody, customerSchema, listCustomersQuery, updateCustomerBody } from './schema.js'
 import type { CustomerService } from './service.js'
 
 /** If-Match is optional on master-data edits: checked when sent. */
-const ifMatchOf = (req: FastifyRequest) => (req.headers['if-match'] === undefined ? undefined : requireIfMatch(req))
 
 const idParams = z.object({ id: z.string().trim().min(1).max(100) })
 
@@ -51,7 +49,7 @@ export const customerRoutes =
         response: { 200: customerSchema },
       },
       handler: async (req, reply) => {
-        const ifMatch = ifMatchOf(req)
+        const ifMatch = optionalIfMatch(req)
         const customer = await inTransaction(d.db, (trx) => d.customers.update(trx, ctxOf(req, d.clock), req.params.id, req.body, ifMatch))
         return reply.header('ETag', etagOf(customer.version)).send(customer)
       },

@@ -1,16 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import type { FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { Db } from '../../db/connection.js'
 import { inTransaction } from '../../db/transaction.js'
 import type { Clock } from '../../kernel/clock.js'
-import { ctxOf, etagOf, requireIfMatch } from '../../kernel/http.js'
+import { ctxOf, etagOf, optionalIfMatch } from '../../kernel/http.js'
 import { page } from '../../kernel/pagination.js'
 import { binSchema, createBinBody, createLocationBody, listLocationsQuery, locationCode, locationSchema, updateLocationBody } from './schema.js'
 import type { LocationService } from './service.js'
 
 /** If-Match is optional on master-data edits: checked when sent. */
-const ifMatchOf = (req: FastifyRequest) => (req.headers['if-match'] === undefined ? undefined : requireIfMatch(req))
 
 const codeParams = z.object({ code: locationCode })
 
@@ -51,7 +49,7 @@ export const locationRoutes =
         response: { 200: locationSchema },
       },
       handler: async (req, reply) => {
-        const ifMatch = ifMatchOf(req)
+        const ifMatch = optionalIfMatch(req)
         const location = await inTransaction(d.db, (trx) => d.locations.update(trx, ctxOf(req, d.clock), req.params.code, req.body, ifMatch))
         return reply.header('ETag', etagOf(location.version)).send(location)
       },

@@ -3,7 +3,7 @@ import { z } from 'zod'
 import type { Db } from '../../db/connection.js'
 import { inTransaction } from '../../db/transaction.js'
 import type { Clock } from '../../kernel/clock.js'
-import { ctxOf, etagOf, idempotencyKeyOf, requireIfMatch } from '../../kernel/http.js'
+import { ctxOf, etagOf, idempotencyKeyOf, optionalIfMatch, requireIfMatch } from '../../kernel/http.js'
 import { isUniqueViolation } from '../../kernel/idempotency.js'
 import { page } from '../../kernel/pagination.js'
 import { cancelOrderBody, createOrderBody, editOrderBody, orderListQuery, orderSchema, placeHoldBody, releaseHoldBody } from './schema.js'
@@ -97,7 +97,7 @@ export const orderRoutes =
         response: { 200: orderSchema },
       },
       handler: async (req, reply) => {
-        const ifMatch = req.headers['if-match'] ? requireIfMatch(req) : undefined
+        const ifMatch = optionalIfMatch(req)
         const order = await inTransaction(d.db, (trx) => d.orders.cancel(trx, ctxOf(req, d.clock), req.params.id, req.body, ifMatch))
         return reply.header('ETag', etagOf(order.version)).send(order)
       },
