@@ -46,6 +46,19 @@ interface Loaded {
 }
 
 const OPEN_STATUSES: OrderStatus[] = ['pending', 'confirmed', 'on_hold']
+
+type ReservedUnits = { lineId: string; productId: string; locationId: string; quantity: number }
+
+/** One entry per line × location (a retried plan may reserve the same pair twice). */
+function mergeAllocations(items: ReservedUnits[]): ReservedUnits[] {
+  const merged = new Map<string, ReservedUnits>()
+  for (const it of items) {
+    const k = `${it.lineId}@${it.locationId}`
+    const m = merged.get(k)
+    merged.set(k, m ? { ...m, quantity: m.quantity + it.quantity } : { ...it })
+  }
+  return [...merged.values()]
+}
 const openQtyOf = (l: LineRow) => l.quantity - l.cancelledQty - l.shippedQty
 const snapshotOf = (o: Loaded): OrderSnapshot => ({
   openHolds: o.holds.filter((h) => !h.releasedAt).length,
@@ -168,7 +181,7 @@ export function createOrderService(d: {
    * still finds no stock is backordered.
    */
   async function allocateAndReserve(trx: Trx, ctx: Ctx, demand: DemandLine[], destination: Address, locations: Location[]) {
-    const reserved: { lineId: string; productId: string; locationId: string; quantity: number }[] = []
+    const reserved: ReservedUnits[] = []
     let remaining = demand.filter((l) => l.quantity > 0)
     let explanation: AllocationPlan['explanation'] | undefined
     const candidates = locations.map((l) => ({ id: l.id, code: l.code, active: l.active, priority: l.priority, latitude: l.latitude, longitude: l.longitude }))
@@ -203,15 +216,8 @@ export function createOrderService(d: {
   }
 
   /** Adds reserved units to allocation rows (one per line × location), inserting or topping up. */
-  async function upsertAllocations(trx: Trx, orderId: string, items: { lineId: string; productId: string; locationId: string; quantity: number }[], at: string) {
-    if (!items.length) return
-    const merged = new Map<string, (typeof items)[number]>()
-    for (const it of items) {
-      const k = `${it.lineId}@${it.locationId}`
-      const m = merged.get(k)
-      merged.set(k, m ? { ...m, quantity: m.quantity + it.quantity } : { ...it })
-    }
-    for (const it of merged.values()) {
+  async function upsertAllocations(trx: Trx, orderId: string, items: ReservedUnits[], at: string) {
+    for (const it of mergeAllocations(items)) {
       await trx
         .insertInto('orderAllocations')
         .values({ id: newId('alc'), orderId, lineId: it.lineId, productId: it.productId, locationId: it.locationId, quantity: it.quantity, createdAt: at, updatedAt: at })
@@ -343,8 +349,8 @@ export function createOrderService(d: {
     return events
   }
 
-  async function verifyLoaded(db: Db | Trx, o: Loaded, products: Map<string, Product>): Promise<HoldProposal[]> {
-    const customer = await d.customers.get(db, o.row.customerId)
+  async function verifyLoaded(db: Db | Trx, o: Loaded, products: Map<string, Product>, known?: Customer): Promise<HoldProposal[]> {
+    const customer = known ?? (await d.customers.get(db, o.row.customerId))
     const payment = JSON.parse(o.row.payment) as StoredPayment
     const address = JSON.parse(o.row.shippingAddress) as Address
     return verifyOrder({
@@ -471,7 +477,7 @@ export function createOrderService(d: {
         allocations: [],
         holds: [],
       }
-      const proposals = await verifyLoaded(trx, o, byId).catch(() => [] as HoldProposal[])
+      const proposals = await verifyLoaded(trx, o, byId, customer)
       const holds = reconcileHolds(o, proposals, ctx, at)
       const status: OrderStatus = holds.added.length ? 'on_hold' : orderMachine.next('pending', 'confirm', snapshotOf(o))
 
@@ -492,8 +498,8 @@ export function createOrderService(d: {
 
       await trx.insertInto('orders').values(o.row).execute()
       await trx.insertInto('orderLines').values(lines).execute()
-      await upsertAllocations(trx, orderId, reserved, at)
-      o.allocations = reserved.map((a) => ({ id: '', orderId, createdAt: at, updatedAt: at, ...a }))
+      o.allocations = mergeAllocations(reserved).map((a) => ({ id: newId('alc'), orderId, createdAt: at, updatedAt: at, ...a }))
+      if (o.allocations.length) await trx.insertInto('orderAllocations').values(o.allocations).execute()
       await writeHolds(trx, holds)
       const locs = new Map(locations.map((l) => [l.id, l.code]))
       await recordEvents(trx, ctx, [
