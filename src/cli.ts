@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import cluster from 'node:cluster'
 import { Command, Option } from 'commander'
 import { loadConfig, type Config } from './config.js'
 import { connect } from './db/connection.js'
@@ -10,6 +11,7 @@ import { systemActor } from './kernel/context.js'
 import { createServices } from './services.js'
 import { serve } from './server.js'
 import { runChecks } from './check.js'
+import { existingOrders, formatSummary, seedDemo, type SeedSummary } from './seed/demo.js'
 
 const program = new Command()
 program
@@ -44,7 +46,8 @@ program
     const cfg = loadConfig({ DATABASE_URL: program.opts().databaseUrl, PORT: o.port, HOST: o.host, LOG_LEVEL: o.logLevel })
     const workers = Number(o.workers)
     if (!Number.isInteger(workers) || workers < 1) program.error('--workers must be a positive integer')
-    if (o.demo) await withDb((conn, s) => seedDemoIfEmpty(conn, s))
+    // Only the primary seeds: with --workers every worker runs this file again.
+    if (o.demo && cluster.isPrimary) await withDb((conn, s) => seedDemoIfEmpty(conn, s))
     await serve(cfg, { workers })
   })
 
@@ -103,8 +106,49 @@ program
     process.exitCode = report.ok ? 0 : 1
   })
 
-async function seedDemoIfEmpty(_conn: ReturnType<typeof connect>, _s: ReturnType<typeof createServices>) {
-  // filled in by the seed module
+program
+  .command('seed')
+  .description('Load a demo data set: warehouses with bins, products, customers, stock and a month of orders')
+  .option('--demo', 'load the demo data set (required: the only data set so far)')
+  .option('--orders <n>', 'how many orders', '300')
+  .option('--seed <n>', 'random seed: the same seed gives the same data set', '42')
+  .option('--force', 'load it even when the database already has orders')
+  .action(async (o, cmd: Command) => {
+    if (!o.demo) cmd.help({ error: true })
+    const orders = Number(o.orders)
+    const seed = Number(o.seed)
+    if (!Number.isInteger(orders) || orders < 0) cmd.error('error: --orders must be a whole number, 0 or more')
+    if (!Number.isInteger(seed)) cmd.error('error: --seed must be an integer')
+    const summary = await withDb(async (conn, s) => {
+      if (!o.force && (await existingOrders(conn.db, s)).any) {
+        throw new Error('the database already has orders, so the demo data is not loaded on top of them; use an empty database, or --force to add it anyway')
+      }
+      console.log(`loading the demo data set (${orders} orders, seed ${seed})…`)
+      return seedDemo(conn.db, s, { orders, seed })
+    })
+    printSeedSummary(summary)
+  })
+
+/** `serve --demo`: loads the demo data set into a database that has no orders yet. */
+async function seedDemoIfEmpty(conn: ReturnType<typeof connect>, s: ReturnType<typeof createServices>) {
+  if ((await existingOrders(conn.db, s)).any) {
+    console.log('--demo: the database already has orders; the demo data is not loaded again')
+    return
+  }
+  console.log('--demo: loading the demo data set (300 orders, seed 42)…')
+  printSeedSummary(await seedDemo(conn.db, s))
+}
+
+/** The summary, then the new admin key as the last line, so it can be copied (or piped: `| tail -1`). */
+function printSeedSummary(summary: SeedSummary) {
+  for (const line of formatSummary(summary)) console.log(line)
+  const problems = [...summary.checks.inventory, ...summary.checks.reservations]
+  if (problems.length) {
+    console.error(`ordo: the demo data failed its consistency checks:\n  ${problems.join('\n  ')}`)
+    process.exitCode = 1
+  }
+  console.log(`admin API key "${summary.apiKey.name}" (${summary.apiKey.id}), shown once; use it as Authorization: Bearer <key>:`)
+  console.log(summary.apiKey.key)
 }
 
 program.parseAsync(process.argv).catch((err: Error) => {
