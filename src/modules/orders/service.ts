@@ -49,6 +49,34 @@ const OPEN_STATUSES: OrderStatus[] = ['pending', 'confirmed', 'on_hold']
 
 type ReservedUnits = { lineId: string; productId: string; locationId: string; quantity: number }
 
+/** A new order line at the catalog's price unless the channel sent one; taxes and buckets are filled in later. */
+function newLine(orderId: string, lineNo: number, p: Product, l: { quantity: number; unitPrice?: number; discountAmount?: number }, at: string): LineRow {
+  return {
+    id: newId('oli'),
+    orderId,
+    lineNo,
+    productId: p.id,
+    sku: p.sku,
+    name: p.name,
+    quantity: l.quantity,
+    unitPrice: l.unitPrice ?? p.price.amount,
+    catalogPrice: p.price.amount,
+    discountAmount: l.discountAmount ?? 0,
+    taxRatePpm: 0,
+    taxAmount: 0,
+    lineTotal: 0,
+    allocatedQty: 0,
+    backorderedQty: 0,
+    pickedQty: 0,
+    shippedQty: 0,
+    deliveredQty: 0,
+    returnRequestedQty: 0,
+    returnedQty: 0,
+    cancelledQty: 0,
+    createdAt: at,
+  }
+}
+
 /** One entry per line × location (a retried plan may reserve the same pair twice). */
 function mergeAllocations(items: ReservedUnits[]): ReservedUnits[] {
   const merged = new Map<string, ReservedUnits>()
@@ -407,33 +435,7 @@ export function createOrderService(d: {
 
       const currency = input.currency ?? products.get(input.lines[0].sku)!.price.currency
       const orderId = newId('ord')
-      const lines: LineRow[] = input.lines.map((l, i) => {
-        const p = products.get(l.sku)!
-        return {
-          id: newId('oli'),
-          orderId,
-          lineNo: i + 1,
-          productId: p.id,
-          sku: p.sku,
-          name: p.name,
-          quantity: l.quantity,
-          unitPrice: l.unitPrice ?? p.price.amount,
-          catalogPrice: p.price.amount,
-          discountAmount: l.discountAmount ?? 0,
-          taxRatePpm: 0,
-          taxAmount: 0,
-          lineTotal: 0,
-          allocatedQty: 0,
-          backorderedQty: 0,
-          pickedQty: 0,
-          shippedQty: 0,
-          deliveredQty: 0,
-          returnRequestedQty: 0,
-          returnedQty: 0,
-          cancelledQty: 0,
-          createdAt: at,
-        }
-      })
+      const lines = input.lines.map((l, i) => newLine(orderId, i + 1, products.get(l.sku)!, l, at))
       const taxCodes = new Map([...products.values()].map((p) => [p.id, p.taxCode]))
       const totals = reprice(lines, input.shippingAddress, input.shippingAmount, taxCodes)
       const payment: StoredPayment = {
@@ -635,31 +637,7 @@ export function createOrderService(d: {
         const added: LineRow[] = []
         for (const l of input.lines) {
           if ('id' in l) continue
-          const p = products.get(l.sku)!
-          const line: LineRow = {
-            id: newId('oli'),
-            orderId: o.row.id,
-            lineNo: ++lineNo,
-            productId: p.id,
-            sku: p.sku,
-            name: p.name,
-            quantity: l.quantity,
-            unitPrice: l.unitPrice ?? p.price.amount,
-            catalogPrice: p.price.amount,
-            discountAmount: l.discountAmount ?? 0,
-            taxRatePpm: 0,
-            taxAmount: 0,
-            lineTotal: 0,
-            allocatedQty: 0,
-            backorderedQty: 0,
-            pickedQty: 0,
-            shippedQty: 0,
-            deliveredQty: 0,
-            returnRequestedQty: 0,
-            returnedQty: 0,
-            cancelledQty: 0,
-            createdAt: at,
-          }
+          const line = newLine(o.row.id, ++lineNo, products.get(l.sku)!, l, at)
           added.push(line)
           demand.push({ lineId: line.id, productId: line.productId, quantity: line.quantity })
         }
