@@ -2,6 +2,7 @@
  * Closed-loop load: N clients, each sending its next request as soon as the last one answered.
  * Requests that complete inside the measuring window count; the warm-up before it does not.
  */
+import { readFileSync } from 'node:fs'
 import http from 'node:http'
 import { performance } from 'node:perf_hooks'
 
@@ -14,6 +15,8 @@ export interface Outcome {
 }
 
 export interface RunResult {
+  /** Requests sent, warm-up included. */
+  sent: number
   completed: number
   errors: number
   seconds: number
@@ -21,6 +24,8 @@ export interface RunResult {
   p50: number
   p99: number
   max: number
+  /** CPU time (user + system, all threads) the measured process spent per completed order, in ms. */
+  cpuMsPerOrder?: number
   firstError?: string
   firstOrder?: Outcome['order']
 }
@@ -31,6 +36,8 @@ export interface RunOptions {
   measureMs: number
   /** Sends request number `n` for client `client`. */
   send(n: number, client: number): Promise<Outcome>
+  /** Cumulative CPU microseconds of the process doing the work, read at the window's edges. */
+  cpuMicros?: () => number | undefined
 }
 
 export function percentile(sorted: Float64Array, p: number): number {
@@ -49,11 +56,18 @@ export async function runClosedLoop(o: RunOptions): Promise<RunResult> {
   let next = 0
   let firstError: string | undefined
   let firstOrder: Outcome['order']
+  // Read in the loop, not from timers: the in-process floor runs on microtasks only and would starve them.
+  let cpuFrom: number | undefined
+  let cpuTo: number | undefined
 
   const client = async (c: number) => {
     for (;;) {
       const t0 = performance.now()
-      if (t0 >= measureTo) return
+      if (o.cpuMicros && cpuFrom === undefined && t0 >= measureFrom) cpuFrom = o.cpuMicros() ?? NaN
+      if (t0 >= measureTo) {
+        if (o.cpuMicros && cpuTo === undefined) cpuTo = o.cpuMicros() ?? NaN
+        return
+      }
       let out: Outcome
       try {
         out = await o.send(next++, c)
@@ -79,6 +93,7 @@ export async function runClosedLoop(o: RunOptions): Promise<RunResult> {
   const sorted = latencies.subarray(0, completed).sort()
   const seconds = o.measureMs / 1000
   return {
+    sent: next,
     completed,
     errors,
     seconds,
@@ -86,6 +101,7 @@ export async function runClosedLoop(o: RunOptions): Promise<RunResult> {
     p50: percentile(sorted, 50),
     p99: percentile(sorted, 99),
     max: completed ? sorted[completed - 1] : NaN,
+    cpuMsPerOrder: cpuFrom !== undefined && cpuTo !== undefined && completed ? (cpuTo - cpuFrom) / 1000 / completed : undefined,
     firstError,
     firstOrder,
   }
@@ -120,4 +136,24 @@ export function httpSender(opts: { port: number; path: string; clients: number; 
       req.end(payload)
     })
   return { send, close: () => agent.destroy() }
+}
+
+/** CPU microseconds (user + system, every thread) of another process, from /proc (Linux); undefined elsewhere. */
+export function processCpuMicros(pid: number): () => number | undefined {
+  const tick = 1e6 / 100 // USER_HZ is 100 on Linux
+  return () => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      return (Number(fields[11]) + Number(fields[12])) * tick
+    } catch {
+      return undefined
+    }
+  }
+}
+
+/** CPU microseconds of this process. */
+export const ownCpuMicros = () => {
+  const u = process.cpuUsage()
+  return u.user + u.system
 }

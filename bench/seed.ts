@@ -67,7 +67,7 @@ export async function seed(conn: Connection, services: Services, keyCount: numbe
   })
   const indexes = Array.from({ length: PRODUCTS }, (_, i) => i)
   // PostgreSQL: a few transactions in parallel over the pool; SQLite serialises them anyway.
-  const parallel = conn.dialect === 'postgres' ? 4 : 1
+  const parallel = conn.dialect === 'postgres' ? 8 : 1
   await chunked(indexes, parallel, (part) =>
     inTransaction(db, async (trx) => {
       for (const i of part) {

@@ -34,6 +34,8 @@ function get(port: number, path: string): Promise<number> {
 export interface ServerProcess {
   port: number
   pid: number
+  /** Seconds from spawn to the first good /ready (start-up, left out of a profile with --skip). */
+  readySeconds: number
   /** Stops the server with SIGTERM (its graceful shutdown; a --cpu-prof profile is written then). */
   stop(): Promise<void>
   output(): string
@@ -41,6 +43,7 @@ export interface ServerProcess {
 
 export async function startServer(opts: { databaseUrl: string; env?: Record<string, string>; cpuProfDir?: string }): Promise<ServerProcess> {
   const port = await freePort()
+  const spawnedAt = Date.now()
   const nodeArgs = [...(opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : []), '--import', 'tsx']
   const child = spawn(process.execPath, [...nodeArgs, 'src/cli.ts', 'serve', '--port', String(port), '--log-level', 'warn'], {
     cwd: ROOT,
@@ -75,6 +78,7 @@ export async function startServer(opts: { databaseUrl: string; env?: Record<stri
   return {
     port,
     pid: child.pid!,
+    readySeconds: (Date.now() - spawnedAt) / 1000,
     output: () => out,
     async stop() {
       if (exited !== undefined) return
