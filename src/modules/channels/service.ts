@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely'
 import type { Db } from '../../db/connection.js'
 import type { Trx } from '../../db/transaction.js'
 import type { Ctx } from '../../kernel/context.js'
+import { MASTER_DATA_TTL_MS, ttlCache } from '../../kernel/cache.js'
 import { conflict, notFound } from '../../kernel/errors.js'
 import { recordEvent } from '../../kernel/events.js'
 import { newId } from '../../kernel/ids.js'
@@ -20,15 +21,21 @@ const toChannel = (r: Selectable<ChannelsTable>): Channel => ({
 })
 
 export function createChannelService() {
+  // Every order names its channel: keep lookups for a moment (cleared by writes in this process).
+  const cache = ttlCache<Channel | undefined>(MASTER_DATA_TTL_MS)
   const get = async (db: Db | Trx, column: 'id' | 'code', value: string) => {
-    const row = await db.selectFrom('channels').selectAll().where(column, '=', value).executeTakeFirst()
-    if (!row) throw notFound('channel', value)
-    return toChannel(row)
+    const channel = await cache.get(`${column}:${value}`, async () => {
+      const row = await db.selectFrom('channels').selectAll().where(column, '=', value).executeTakeFirst()
+      return row && toChannel(row)
+    })
+    if (!channel) throw notFound('channel', value)
+    return channel
   }
 
   return {
     async create(trx: Trx, ctx: Ctx, input: CreateChannelBody): Promise<Channel> {
       const at = ctx.clock.now().toISOString()
+      cache.clear()
       const row = { id: newId('ch'), code: input.code, name: input.name, type: input.type, active: input.active ? 1 : 0, createdAt: at, updatedAt: at }
       try {
         await trx.insertInto('channels').values(row).execute()
@@ -41,7 +48,9 @@ export function createChannelService() {
     },
 
     async update(trx: Trx, ctx: Ctx, code: string, input: UpdateChannelBody): Promise<Channel> {
+      cache.clear()
       const current = await get(trx, 'code', code)
+      cache.clear()
       const patch = {
         ...(input.name !== undefined && { name: input.name }),
         ...(input.type !== undefined && { type: input.type }),
@@ -50,7 +59,9 @@ export function createChannelService() {
       }
       await trx.updateTable('channels').set(patch).where('id', '=', current.id).execute()
       await recordEvent(trx, ctx, { type: 'channel.updated', entity: 'channel', entityId: current.id, data: { changes: input } })
-      return get(trx, 'id', current.id)
+      const updated = toChannel(await trx.selectFrom('channels').selectAll().where('id', '=', current.id).executeTakeFirstOrThrow())
+      cache.clear()
+      return updated
     },
 
     list: async (db: Db | Trx): Promise<Channel[]> => (await db.selectFrom('channels').selectAll().orderBy('code').execute()).map(toChannel),

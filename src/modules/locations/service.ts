@@ -3,6 +3,7 @@ import type { Db } from '../../db/connection.js'
 import type { Trx } from '../../db/transaction.js'
 import type { Address } from '../../kernel/address.js'
 import type { Ctx } from '../../kernel/context.js'
+import { MASTER_DATA_TTL_MS, ttlCache } from '../../kernel/cache.js'
 import { conflict, notFound } from '../../kernel/errors.js'
 import { recordEvent } from '../../kernel/events.js'
 import { versionMismatch } from '../../kernel/http.js'
@@ -39,6 +40,8 @@ const toBin = (r: Selectable<BinsTable>): Bin => ({
 })
 
 export function createLocationService() {
+  // Allocation reads every location on every order; changes here clear it, other processes refresh within 2 s.
+  const all = ttlCache<Location[]>(MASTER_DATA_TTL_MS)
   const get = async (db: Db | Trx, column: 'id' | 'code', value: string) => {
     const row = await db.selectFrom('locations').selectAll().where(column, '=', value).executeTakeFirst()
     if (!row) throw notFound('location', value)
@@ -69,11 +72,13 @@ export function createLocationService() {
         throw err
       }
       await recordEvent(trx, ctx, { type: 'location.created', entity: 'location', entityId: row.id, data: { code: row.code } })
+      all.clear()
       return toLocation(row)
     },
 
     /** Changes the named fields; `ifMatch` is the version the client read (412 when stale). */
     async update(trx: Trx, ctx: Ctx, code: string, input: UpdateLocationBody, ifMatch?: number): Promise<Location> {
+      all.clear()
       const current = await get(trx, 'code', code)
       if (ifMatch !== undefined && ifMatch !== current.version) throw versionMismatch(current.version)
       const patch = {
@@ -94,6 +99,7 @@ export function createLocationService() {
       const result = await q.executeTakeFirst()
       if (Number(result.numUpdatedRows) !== 1) throw versionMismatch((await get(trx, 'id', current.id)).version)
       await recordEvent(trx, ctx, { type: 'location.updated', entity: 'location', entityId: current.id, data: { code: current.code, changes: input } })
+      all.clear()
       return get(trx, 'id', current.id)
     },
 
@@ -112,8 +118,8 @@ export function createLocationService() {
     getById: (db: Db | Trx, id: string) => get(db, 'id', id),
 
     /** Every location, active or not, in shipping preference order (priority, then code): what allocation chooses from. */
-    listAll: async (db: Db | Trx): Promise<Location[]> =>
-      (await db.selectFrom('locations').selectAll().orderBy('priority').orderBy('code').execute()).map(toLocation),
+    listAll: (db: Db | Trx): Promise<Location[]> =>
+      all.get('all', async () => (await db.selectFrom('locations').selectAll().orderBy('priority').orderBy('code').execute()).map(toLocation)),
 
     async createBin(trx: Trx, ctx: Ctx, locationCode: string, input: CreateBinBody): Promise<Bin> {
       const location = await get(trx, 'code', locationCode)
