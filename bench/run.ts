@@ -1,9 +1,10 @@
 /**
  * `npm run bench`: order intake over HTTP on loopback (the server in its own process, N
- * concurrent keep-alive clients) against the floor (the same service call in-process: no HTTP,
- * no zod), on SQLite and, when one answers, PostgreSQL. Prints figures; asserts nothing.
+ * concurrent keep-alive connections driven by wrk, or by node:http clients) against the floor
+ * (the same service call in-process: no HTTP, no zod), on SQLite and, when one answers,
+ * PostgreSQL. Prints figures; asserts nothing.
  *
- *   npm run bench -- --db sqlite --seconds 5 --clients 32 --lines 1,5 [--cpu-prof]
+ *   npm run bench -- --db sqlite --seconds 5 --clients 32 --lines 1,5 [--client wrk|node] [--cpu-prof]
  *
  * See bench/README.md.
  */
@@ -22,6 +23,7 @@ import { createServices } from '../src/services.js'
 import { httpSender, ownCpuMicros, processCpuMicros, runClosedLoop, type RunResult } from './load.js'
 import { orderBodies, seed, PRODUCTS, CUSTOMERS } from './seed.js'
 import { ROOT, startServer } from './server.js'
+import { runWrk, wrkAvailable } from './wrk.js'
 
 function usageError(message: string): never {
   console.error(`bench: ${message} (see --help)`)
@@ -43,6 +45,7 @@ const parseOptions = () =>
       'first-warmup': { type: 'string', default: process.env.ORDO_BENCH_FIRST_WARMUP ?? '5' },
       clients: { type: 'string', default: process.env.ORDO_BENCH_CLIENTS ?? '32' },
       lines: { type: 'string', default: process.env.ORDO_BENCH_LINES ?? '1,5' },
+      client: { type: 'string', default: process.env.ORDO_BENCH_CLIENT },
       'cpu-prof': { type: 'boolean', default: false },
       'prof-dir': { type: 'string', default: join(ROOT, '.tmp', 'bench-prof') },
       'no-floor': { type: 'boolean', default: false },
@@ -65,6 +68,7 @@ if (args.help) {
   --first-warmup N       extra warm-up of the first run in each process (JIT; env ORDO_BENCH_FIRST_WARMUP, default 5)
   --clients N            concurrent clients / requests in flight (env ORDO_BENCH_CLIENTS, default 32)
   --lines 1,5            lines per order, one run each (env ORDO_BENCH_LINES)
+  --client wrk|node      HTTP load generator (env ORDO_BENCH_CLIENT; default wrk when it is on PATH, else node)
   --cpu-prof             run the server with node --cpu-prof; profiles go to --prof-dir (default .tmp/bench-prof)
   --no-floor | --no-http skip one side
 PostgreSQL: ORDO_BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test); a fresh schema, dropped afterwards.
@@ -84,6 +88,14 @@ const firstWarmup = num('first-warmup', args['first-warmup'], 0)
 const clients = Math.floor(num('clients', args.clients, 1))
 const lineCounts = args.lines.split(',').map((s) => Math.floor(num('lines', s.trim(), 1)))
 const databases = args.db.split(',').map((s) => s.trim()) as Dialect[]
+// wrk (C) costs the machine far less per request than the node:http clients (~0.6 CPU ms each on
+// 2 cores), so on a small machine it leaves the server more of the CPU; node is the fallback.
+const haveWrk = wrkAvailable()
+const client = args.client ?? (haveWrk ? 'wrk' : 'node')
+if (client !== 'wrk' && client !== 'node') usageError(`--client: expected wrk or node, got "${client}"`)
+if (client === 'wrk' && !haveWrk) usageError('--client wrk: no wrk on PATH (apt-get install wrk)')
+/** wrk threads: one keeps up with the server on a 2-core machine and leaves the other core to it. */
+const WRK_THREADS = 1
 for (const d of databases) if (d !== 'sqlite' && d !== 'postgres') usageError(`--db: expected sqlite and/or postgres, got "${d}"`)
 const pgUrl = process.env.ORDO_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const poolSize = Number(process.env.ORDO_DB_POOL_SIZE ?? 10)
@@ -262,12 +274,34 @@ async function benchDatabase(dialect: Dialect) {
       pending.add(server.stop)
       try {
         for (const [i, lines] of lineCounts.entries()) {
-          const sender = httpSender({ port: server.port, path: '/v1/orders', clients, keys, bodies: bodies.get(lines)!.map((b) => JSON.stringify(b)) })
-          const generatorFrom = ownCpuMicros()
-          const r = await runClosedLoop({ clients, warmupMs: warmupMs(i === 0), measureMs, send: sender.send, cpuMicros: processCpuMicros(server.pid) })
-          const generatorMs = (ownCpuMicros() - generatorFrom) / 1000 / Math.max(1, r.sent)
-          sender.close()
-          log(`${dialect} HTTP, ${lines} line(s): ${describe(r)}; the load generator used ${fmt(generatorMs, 2)} CPU ms/request`)
+          const json = bodies.get(lines)!.map((b) => JSON.stringify(b))
+          const sender = httpSender({ port: server.port, path: '/v1/orders', clients, keys, bodies: json })
+          let r: RunResult
+          let generatorMs: number
+          if (client === 'wrk') {
+            // wrk cannot parse the answer: one order through node:http first, for the sanity check.
+            const probe = await sender.send(json.length - 1, 0).catch((err: Error) => ({ ok: false, detail: err.message, order: undefined }))
+            sender.close()
+            const w = await runWrk({
+              port: server.port,
+              path: '/v1/orders',
+              keys,
+              bodies: json,
+              connections: clients,
+              threads: WRK_THREADS,
+              warmupMs: warmupMs(i === 0),
+              measureMs,
+              cpuMicros: processCpuMicros(server.pid),
+            })
+            r = { ...w, firstOrder: probe.order, ...(probe.ok ? {} : { errors: w.errors + 1, firstError: probe.detail }) }
+            generatorMs = w.generatorCpuMsPerRequest
+          } else {
+            const generatorFrom = ownCpuMicros()
+            r = await runClosedLoop({ clients, warmupMs: warmupMs(i === 0), measureMs, send: sender.send, cpuMicros: processCpuMicros(server.pid) })
+            generatorMs = (ownCpuMicros() - generatorFrom) / 1000 / Math.max(1, r.sent)
+            sender.close()
+          }
+          log(`${dialect} HTTP (${client}), ${lines} line(s): ${describe(r)}; the load generator used ${fmt(generatorMs, 2)} CPU ms/request`)
           sanity(`${dialect} HTTP ${lines}-line`, r)
           const row = rows.find((x) => x.db === dialect && x.lines === lines)
           if (row) row.api = r
@@ -330,7 +364,7 @@ const started = Date.now()
 const cpus = os.cpus()
 const machine = `${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ${os.platform()} ${os.release()}, node ${process.version}`
 log(`machine: ${machine}`)
-log(`runs: ${databases.join(', ')}; ${lineCounts.join(' and ')} line(s)/order; ${clients} clients; ${warmup} s warm-up (+${firstWarmup} s for a process's first run) + ${seconds} s measured each; pool ${poolSize}`)
+log(`runs: ${databases.join(', ')}; ${lineCounts.join(' and ')} line(s)/order; ${clients} clients (HTTP load: ${client}${client === 'wrk' ? `, ${WRK_THREADS} thread` : ''}); ${warmup} s warm-up (+${firstWarmup} s for a process's first run) + ${seconds} s measured each; pool ${poolSize}`)
 
 let failed = false
 for (const dialect of databases) {
@@ -346,7 +380,7 @@ for (const dialect of databases) {
 console.log(`
 Ordo order intake: POST /v1/orders over HTTP on loopback vs the floor (orders.create in-process, no HTTP, no zod)
 machine: ${machine}
-each run: ${warmup} s warm-up (the first in a process +${firstWarmup} s), ${seconds} s measured, ${clients} requests in flight; ${PRODUCTS} products × 3 warehouses, ${CUSTOMERS} returning customers, paid orders, no backorders
+each run: ${warmup} s warm-up (the first in a process +${firstWarmup} s), ${seconds} s measured, ${clients} requests in flight (HTTP load: ${client}); ${PRODUCTS} products × 3 warehouses, ${CUSTOMERS} returning customers, paid orders, no backorders
 `)
 console.log(table())
 const t = targets()

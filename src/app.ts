@@ -1,4 +1,4 @@
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import rateLimit from '@fastify/rate-limit'
@@ -33,6 +33,12 @@ export interface AppOptions {
   rateLimitPerMinute?: number
   apiKeyCacheSeconds?: number
   logger?: FastifyServerOptions['logger']
+  /**
+   * Check every response against its zod schema before sending it (a mismatch is a 500). On by
+   * default under tests (NODE_ENV=test or Vitest), off in production: the bodies are built by
+   * typed code, and re-parsing each one cost ~3.4 % of the server's CPU on order intake.
+   */
+  validateResponses?: boolean
 }
 
 declare module 'fastify' {
@@ -56,7 +62,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 2 * 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>()
   app.setValidatorCompiler(validatorCompiler)
-  app.setSerializerCompiler(serializerCompiler)
+  // Without validation a response is plain JSON.stringify; the zod response schemas still
+  // describe it in /openapi.json (jsonSchemaTransform below reads them either way).
+  const validateResponses = opts.validateResponses ?? (process.env.NODE_ENV === 'test' || !!process.env.VITEST)
+  app.setSerializerCompiler(validateResponses ? serializerCompiler : () => (data) => JSON.stringify(data))
 
   const services = createServices({ clock, apiKeyCacheSeconds: opts.apiKeyCacheSeconds ?? 5 })
   app.decorate('services', services)
@@ -88,13 +97,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       }),
   })
 
-  // Every /v1 route must say which permission it needs: forgetting is a start-up error, not an open door.
-  app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/v1/') && !route.config?.permission) throw new Error(`Route ${route.method} ${route.url} names no permission`)
+  // The request id goes back to the client, so a support ticket can quote what the logs hold.
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id)
   })
 
-  app.addHook('onRequest', async (req) => {
-    if (!req.url.startsWith('/v1/')) return
+  // Authentication and the role check run per /v1 route, after the rate limiter's own hook
+  // (route-level hooks run after global ones, so a global hook would answer floods with 401
+  // before they were ever counted).
+  const authenticate = async (req: FastifyRequest) => {
     const header = req.headers.authorization
     const m = header ? /^Bearer\s+(\S+)$/i.exec(header) : null
     if (!m) throw unauthorized('Send an API key: Authorization: Bearer <key>.')
@@ -105,6 +116,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     if (permission && !can(actor.role, permission)) {
       throw new AppError(403, 'auth.forbidden', `Role "${actor.role}" may not do this (needs ${permission}).`)
     }
+  }
+  // Every /v1 route must say which permission it needs: forgetting is a start-up error, not an open door.
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/v1/')) return
+    if (!route.config?.permission) throw new Error(`Route ${route.method} ${route.url} names no permission`)
+    const existing = route.onRequest ? (Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest]) : []
+    route.onRequest = [...existing, authenticate] as typeof route.onRequest
   })
 
   app.setErrorHandler((err: FastifyError, req, reply) => {

@@ -56,7 +56,7 @@ export interface TestApp {
 export async function createTestApp(dialect: Dialect): Promise<TestApp> {
   const conn = await freshConnection(dialect)
   const clock = fixedClock('2026-11-02T09:00:00.000Z')
-  const app = await buildApp({ conn, clock, logger: false, apiKeyCacheSeconds: 0 })
+  const app = await buildApp({ conn, clock, logger: false, apiKeyCacheSeconds: 0, validateResponses: true })
   await app.ready()
   const keyFor = async (role: Role, channel?: string) =>
     (await inTransaction(conn.db, (trx) => app.services.auth.createKey(trx, { actor: systemActor, clock }, { name: `test-${role}`, role, channel }))).key

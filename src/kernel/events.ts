@@ -1,4 +1,4 @@
-import { sql } from 'kysely'
+import { PostgresAdapter, sql } from 'kysely'
 import type { Db } from '../db/connection.js'
 import type { Trx } from '../db/transaction.js'
 import { actorLabel, type Ctx } from './context.js'
@@ -26,12 +26,20 @@ export async function recordEvents(trx: Trx, ctx: Ctx, events: NewEvent[]): Prom
   if (!events.length) return
   const at = ctx.clock.now().toISOString()
   const actor = actorLabel(ctx.actor)
+  // SQLite runs one write transaction at a time (BEGIN IMMEDIATE, across processes too), so the
+  // order of inserts is the commit order and `seq` can be given right here: the feed sees the
+  // event at once and the sequencer finds nothing to stamp. PostgreSQL commits concurrently, so
+  // there `seq` stays null until the sequencer (stampEvents) stamps it after commit.
+  const base =
+    trx.getExecutor().adapter instanceof PostgresAdapter
+      ? null
+      : Number((await sql<{ base: number }>`select coalesce(max(seq), 0) as base from events`.execute(trx)).rows[0].base)
   await trx
     .insertInto('events')
     .values(
-      events.map((e) => ({
+      events.map((e, i) => ({
         id: newId('evt'),
-        seq: null,
+        seq: base === null ? null : base + i + 1,
         type: e.type,
         entity: e.entity,
         entityId: e.entityId,
@@ -54,7 +62,8 @@ export const recordEvent = (trx: Trx, ctx: Ctx, e: NewEvent) => recordEvents(trx
  * The sequencer: stamps a gap-free `seq` on committed events that have none, in id order.
  * Readers page by `seq`, so an event whose transaction committed late is still seen (after the
  * ones stamped before it) instead of being skipped. On PostgreSQL an advisory lock makes one
- * process the sequencer at a time; SQLite serialises writers by itself.
+ * process the sequencer at a time; SQLite serialises writers by itself, and there recordEvents
+ * stamps events as it writes them, so this only finds rows written before it did.
  */
 export async function stampEvents(db: Db, dialect: 'sqlite' | 'postgres', batch = 5000): Promise<number> {
   return db.transaction().execute(async (trx) => {

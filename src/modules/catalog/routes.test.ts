@@ -152,6 +152,14 @@ describe.each(DIALECTS)('catalog on %s', (dialect) => {
     expect((await catalog.findByBarcode(t.conn.db, 'G1'))?.sku).toBe('GAD-1')
     expect(await catalog.findByBarcode(t.conn.db, 'nothing')).toBeUndefined()
     expect((await catalog.findBySkus(t.conn.db, [])).size).toBe(0)
+    // Without barcodes (order intake): the same products, barcodes left empty.
+    const lean = await catalog.findBySkus(t.conn.db, ['TEE-S', 'GAD-1', 'UNKNOWN'], { barcodes: false })
+    expect([...lean.keys()].sort()).toEqual(['GAD-1', 'TEE-S'])
+    expect(lean.get('GAD-1')).toEqual({ ...bySku.get('GAD-1'), barcodes: [] })
+    let statements = 0
+    const counted = t.conn.db.withPlugin({ transformQuery: (args) => (statements++, args.node), transformResult: async (args) => args.result })
+    await catalog.findBySkus(counted, ['TEE-S', 'GAD-1'], { barcodes: false })
+    expect(statements).toBe(1)
   })
 
   it('records the history of a product', async () => {

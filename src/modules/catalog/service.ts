@@ -213,12 +213,17 @@ export function createCatalogService() {
     /** One product by SKU or by id; 404 `product.not_found`. */
     get,
 
-    /** Products by SKU (one query for the products, one for their barcodes), keyed by SKU; unknown SKUs are absent. */
-    async findBySkus(db: Db | Trx, skus: string[]): Promise<Map<string, Product>> {
+    /**
+     * Products by SKU (one query for the products, one for their barcodes), keyed by SKU; unknown
+     * SKUs are absent. `barcodes: false` skips the barcode query and leaves `barcodes` empty, for
+     * callers that never look at them (order intake: a query saved on every order).
+     */
+    async findBySkus(db: Db | Trx, skus: string[], opts?: { barcodes?: boolean }): Promise<Map<string, Product>> {
       const unique = [...new Set(skus)]
       const rows: ProductRow[] = []
       for (const part of chunks(unique)) rows.push(...(await db.selectFrom('products').selectAll().where('sku', 'in', part).execute()))
-      return new Map((await withBarcodes(db, rows)).map((p) => [p.sku, p]))
+      const products = opts?.barcodes === false ? rows.map((r) => toProduct(r, [])) : await withBarcodes(db, rows)
+      return new Map(products.map((p) => [p.sku, p]))
     },
 
     /** Products by id, keyed by id; unknown ids are absent. */

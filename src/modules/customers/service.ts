@@ -114,28 +114,36 @@ export function createCustomerService() {
     /**
      * The customer an order names inline, matched by lower-cased e-mail. A known customer gets
      * the name and phone filled in only where they are still empty; an unknown one is created.
-     * Two statements on the common paths (insert-if-absent, then the event or the read), and
-     * safe against a concurrent order for the same new e-mail: the insert does nothing when the
-     * address exists (or was just committed by the other transaction), and the read finds it.
-     * ON CONFLICT instead of catching the unique violation, because a failed statement aborts a
-     * PostgreSQL transaction and the re-read could not run in it.
+     * Returning customers are the common case, so the e-mail is looked up first: one statement
+     * when nothing needs filling (an insert-if-absent first would cost a do-nothing insert plus
+     * the read). A new one costs the read, the insert and its event. Safe against a concurrent
+     * order for the same new e-mail: the insert does nothing when the address exists by then (or
+     * was just committed by the other transaction), and the re-read finds it. ON CONFLICT instead
+     * of catching the unique violation, because a failed statement aborts a PostgreSQL
+     * transaction and the re-read could not run in it.
      */
     async findOrCreate(trx: Trx, ctx: Ctx, inline: InlineCustomer): Promise<Customer> {
       const at = ctx.clock.now().toISOString()
       const email = normalEmail(inline.email)
       const name = blankToNull(inline.name)
       const phone = blankToNull(inline.phone)
-      const inserted = await trx
-        .insertInto('customers')
-        .values({ id: newId('cus'), email, name, phone, addresses: '[]', version: 1, createdAt: at, updatedAt: at })
-        .onConflict((oc) => oc.column('email').doNothing())
-        .returningAll()
-        .executeTakeFirst()
-      if (inserted) {
-        await recordEvent(trx, ctx, { type: 'customer.created', entity: 'customer', entityId: inserted.id, data: { email, source: 'order' } })
-        return toCustomer(inserted)
+      const byEmail = () => trx.selectFrom('customers').selectAll().where('email', '=', email).executeTakeFirst()
+      let existing = await byEmail()
+      if (!existing) {
+        const inserted = await trx
+          .insertInto('customers')
+          .values({ id: newId('cus'), email, name, phone, addresses: '[]', version: 1, createdAt: at, updatedAt: at })
+          .onConflict((oc) => oc.column('email').doNothing())
+          .returningAll()
+          .executeTakeFirst()
+        if (inserted) {
+          await recordEvent(trx, ctx, { type: 'customer.created', entity: 'customer', entityId: inserted.id, data: { email, source: 'order' } })
+          return toCustomer(inserted)
+        }
+        // A concurrent order created it between our read and our insert.
+        existing = await byEmail()
+        if (!existing) throw new Error(`customer "${email}" conflicted on insert but cannot be read`)
       }
-      const existing = await trx.selectFrom('customers').selectAll().where('email', '=', email).executeTakeFirstOrThrow()
       const fillName = name !== null && !blankToNull(existing.name)
       const fillPhone = phone !== null && !blankToNull(existing.phone)
       if (!fillName && !fillPhone) return toCustomer(existing)

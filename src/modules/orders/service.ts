@@ -420,7 +420,7 @@ export function createOrderService(d: {
         if (existing) return { order: await service.get(trx, ctx, existing.id), replayed: true }
       }
 
-      const [products, locations] = await Promise.all([d.catalog.findBySkus(trx, input.lines.map((l) => l.sku)), d.locations.listAll(trx)])
+      const [products, locations] = await Promise.all([d.catalog.findBySkus(trx, input.lines.map((l) => l.sku), { barcodes: false }), d.locations.listAll(trx)])
       const unknown: FieldError[] = input.lines.flatMap((l, i) => (products.has(l.sku) ? [] : [{ path: `lines.${i}.sku`, message: `unknown SKU "${l.sku}"` }]))
       if (unknown.length) throw invalid('order.unknown_sku', `Unknown SKU: ${unknown.map((e) => e.message.slice(13, -1)).join(', ')}.`, unknown)
 
@@ -596,7 +596,7 @@ export function createOrderService(d: {
       const demand: DemandLine[] = []
 
       const newSkus = (input.lines ?? []).flatMap((l) => ('sku' in l ? [l.sku] : []))
-      const products = await d.catalog.findBySkus(trx, [...new Set([...o.lines.map((l) => l.sku), ...newSkus])])
+      const products = await d.catalog.findBySkus(trx, [...new Set([...o.lines.map((l) => l.sku), ...newSkus])], { barcodes: false })
       if (input.lines) {
         const errors: FieldError[] = []
         const kept = new Set<string>()
