@@ -1,5 +1,6 @@
 import { mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { connect } from '../src/db/connection.js'
 import { migrateToLatest } from '../src/db/migrations.js'
 
@@ -10,9 +11,11 @@ export default async function setup({ provide }: { provide: (key: string, value:
   const template = join(dir, 'template.db')
   const conn = connect({ dialect: 'sqlite', file: template })
   await migrateToLatest(conn.db)
-  conn.sqlite!.pragma('wal_checkpoint(TRUNCATE)')
-  conn.sqlite!.pragma('journal_mode = DELETE')
   await conn.close()
+  // One self-contained file (no -wal beside it), so a plain copy is a complete database.
+  const raw = new Database(template)
+  raw.pragma('journal_mode = DELETE')
+  raw.close()
   provide('sqliteTemplate', template)
   return () => rmSync(dir, { recursive: true, force: true })
 }

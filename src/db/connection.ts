@@ -1,10 +1,14 @@
 import { mkdirSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { Worker } from 'node:worker_threads'
 import { dirname } from 'node:path'
 import SQLite from 'better-sqlite3'
 import pg from 'pg'
 import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect } from 'kysely'
 import type { DatabaseConfig } from '../config.js'
 import type { Database } from './database.js'
+
+const require = createRequire(import.meta.url)
 
 export type Db = Kysely<Database>
 export type Dialect = DatabaseConfig['dialect']
@@ -33,8 +37,17 @@ export function connect(config: DatabaseConfig): Connection {
     raw.pragma('busy_timeout = 5000')
     raw.pragma('foreign_keys = ON')
     raw.pragma('cache_size = -32000')
+    const checkpointer = config.file === ':memory:' ? undefined : startCheckpointer(config.file, raw)
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachedStatements(raw) }), plugins })
-    return { db, dialect: 'sqlite', sqlite: raw, close: () => db.destroy() }
+    return {
+      db,
+      dialect: 'sqlite',
+      sqlite: raw,
+      close: async () => {
+        await checkpointer?.terminate()
+        await db.destroy()
+      },
+    }
   }
   const pool = new pg.Pool({
     connectionString: config.url,
@@ -43,6 +56,27 @@ export function connect(config: DatabaseConfig): Connection {
   })
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins })
   return { db, dialect: 'postgres', pool, close: () => db.destroy() }
+}
+
+/**
+ * SQLite copies the WAL back into the database file (a checkpoint, with an fsync) on the commit
+ * that crosses 1,000 pages. better-sqlite3 is synchronous, so that commit would stall every
+ * request in the process for the length of the copy. Instead the connection never checkpoints
+ * itself, and a worker thread with its own connection runs passive checkpoints (which never block
+ * writers) a few times a second.
+ */
+function startCheckpointer(file: string, raw: SQLite.Database): Worker {
+  raw.pragma('wal_autocheckpoint = 0')
+  const worker = new Worker(
+    `const { workerData } = require('node:worker_threads')
+     const Database = require(workerData.module)
+     const db = new Database(workerData.file)
+     db.pragma('busy_timeout = 5000')
+     setInterval(() => { try { db.pragma('wal_checkpoint(PASSIVE)') } catch {} }, 200)`,
+    { eval: true, workerData: { file, module: require.resolve('better-sqlite3') } },
+  )
+  worker.unref()
+  return worker
 }
 
 /**
