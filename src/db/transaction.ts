@@ -53,12 +53,16 @@ class GroupCommitter {
   run<T>(fn: (trx: Trx) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject })
-      if (!this.running) void this.drain()
+      // Start on the next turn of the event loop: the requests that arrived in this one join
+      // the batch (a use case alone would otherwise run to its commit in one microtask burst).
+      if (!this.running) {
+        this.running = true
+        setImmediate(() => void this.drain())
+      }
     })
   }
 
   private async drain() {
-    this.running = true
     try {
       while (this.queue.length) await this.runBatch(this.queue.splice(0, 64))
     } finally {
