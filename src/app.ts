@@ -61,6 +61,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
     bodyLimit: 2 * 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>()
+  // The API speaks JSON only: anything else is a clear 415, not a confusing schema error.
+  app.removeContentTypeParser(['text/plain'])
   app.setValidatorCompiler(validatorCompiler)
   // Without validation a response is plain JSON.stringify; the zod response schemas still
   // describe it in /openapi.json (jsonSchemaTransform below reads them either way).

@@ -93,6 +93,9 @@ describe.each(DIALECTS)('orders on %s', (dialect) => {
       expect(p.errors.map((e: { path: string }) => e.path).sort()).toEqual([...paths].sort())
       expect(r.body).not.toMatch(/at .*\.ts:\d+/) // no stack traces
     }
+    const text = await t.call('POST', '/v1/orders', { body: 'an order, please', headers: { 'content-type': 'text/plain' } })
+    expect(text.statusCode).toBe(415)
+    expect(text.json().code).toBe('request.unsupported_media_type')
     const broken = await t.call('POST', '/v1/orders', { body: '{"channel": ', headers: { 'content-type': 'application/json' } })
     expect(broken.statusCode).toBe(400)
     expect(broken.json().code).toBe('request.malformed_json')
