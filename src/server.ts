@@ -25,10 +25,13 @@ export async function serve(config: Config, opts: { workers: number; onListening
   if (!cluster.isWorker) await migrateToLatest(conn.db)
   const app = await buildApp({ conn, logLevel: config.logLevel, apiKeyCacheSeconds: config.apiKeyCacheSeconds })
   // The sequencer stamps committed events so the feed (and later webhooks) can page by seq.
-  const sequencer = setInterval(() => {
-    stampEvents(conn.db, conn.dialect).catch((err) => app.log.warn({ err }, 'event sequencer failed'))
-  }, 250)
-  sequencer.unref()
+  // (On SQLite events are numbered at insert, so only PostgreSQL needs it.)
+  const sequencer =
+    conn.dialect === 'postgres'
+      ? setInterval(() => {
+          stampEvents(conn.db, conn.dialect).catch((err) => app.log.warn({ err }, 'event sequencer failed'))
+        }, 250).unref()
+      : undefined
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down')
     clearInterval(sequencer)

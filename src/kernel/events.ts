@@ -66,6 +66,8 @@ export const recordEvent = (trx: Trx, ctx: Ctx, e: NewEvent) => recordEvents(trx
  * stamps events as it writes them, so this only finds rows written before it did.
  */
 export async function stampEvents(db: Db, dialect: 'sqlite' | 'postgres', batch = 5000): Promise<number> {
+  // SQLite rows get their seq at insert (see recordEvents): nothing to stamp, and no reason to take the write lock.
+  if (dialect === 'sqlite') return 0
   return db.transaction().execute(async (trx) => {
     if (dialect === 'postgres') {
       const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(8317001) as locked`.execute(trx)

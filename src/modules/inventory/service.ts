@@ -59,6 +59,14 @@ export function createInventoryService(d: { catalog: CatalogService; locations: 
     return { product: product!, location: location!, locations }
   }
 
+  /** Optional sku/location filters of a listing; `none` when one names something that does not exist. */
+  async function resolveFilters(db: Db, q: { sku?: string; location?: string }) {
+    const [products, locations] = await Promise.all([q.sku ? d.catalog.findBySkus(db, [q.sku], { barcodes: false }) : undefined, d.locations.listAll(db)])
+    const product = q.sku ? products!.get(q.sku) : undefined
+    const location = q.location ? locations.find((l) => l.code === q.location) : undefined
+    return { product, location, locations, none: (!!q.sku && !product) || (!!q.location && !location) }
+  }
+
   async function ensureStockRows(trx: Trx, keys: { productId: string; locationId: string }[], at: string) {
     if (!keys.length) return
     await trx
@@ -317,10 +325,8 @@ export function createInventoryService(d: { catalog: CatalogService; locations: 
     },
 
     async list(db: Db, q: { sku?: string; location?: string; limit: number; cursor?: string }): Promise<{ data: StockRow[]; nextCursor: string | null }> {
-      const [products, locations] = await Promise.all([q.sku ? d.catalog.findBySkus(db, [q.sku]) : undefined, d.locations.listAll(db)])
-      const product = q.sku ? products!.get(q.sku) : undefined
-      const location = q.location ? locations.find((l) => l.code === q.location) : undefined
-      if ((q.sku && !product) || (q.location && !location)) return { data: [], nextCursor: null }
+      const { product, location, locations, none } = await resolveFilters(db, q)
+      if (none) return { data: [], nextCursor: null }
       let query = db.selectFrom('stockLevels').selectAll().orderBy('id').limit(q.limit + 1)
       if (product) query = query.where('productId', '=', product.id)
       if (location) query = query.where('locationId', '=', location.id)
@@ -349,10 +355,8 @@ export function createInventoryService(d: { catalog: CatalogService; locations: 
     },
 
     async ledger(db: Db, q: { sku?: string; location?: string; kind?: LedgerKind; limit: number; cursor?: string }) {
-      const [products, locations] = await Promise.all([q.sku ? d.catalog.findBySkus(db, [q.sku]) : undefined, d.locations.listAll(db)])
-      const product = q.sku ? products!.get(q.sku) : undefined
-      const location = q.location ? locations.find((l) => l.code === q.location) : undefined
-      if ((q.sku && !product) || (q.location && !location)) return { data: [], nextCursor: null }
+      const { product, location, locations, none } = await resolveFilters(db, q)
+      if (none) return { data: [], nextCursor: null }
       // Newest first: the ledger is read to answer "what happened to this stock lately".
       let query = db.selectFrom('stockLedger').selectAll().orderBy('id', 'desc').limit(q.limit + 1)
       if (product) query = query.where('productId', '=', product.id)
