@@ -84,6 +84,7 @@ export async function seed(conn: Connection, services: Services, keyCount: numbe
           active: true,
           lotTracked: false,
           fragile: false,
+          proofOnDelivery: false,
         })
       }
     }),

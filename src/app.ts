@@ -24,6 +24,9 @@ import { locationRoutes } from './modules/locations/index.js'
 import { customerRoutes } from './modules/customers/index.js'
 import { inventoryRoutes } from './modules/inventory/index.js'
 import { orderRoutes } from './modules/orders/index.js'
+import { routingRoutes } from './modules/routing/index.js'
+import { fulfillmentRoutes } from './modules/fulfillment/index.js'
+import { shippingRoutes } from './modules/shipping/index.js'
 
 export interface AppOptions {
   conn: Connection
@@ -156,6 +159,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await v1.register(customerRoutes({ ...deps, customers: services.customers }))
       await v1.register(inventoryRoutes({ ...deps, inventory: services.inventory }))
       await v1.register(orderRoutes({ ...deps, orders: services.orders }))
+      await v1.register(routingRoutes({ ...deps, routing: services.routing }))
+      await v1.register(fulfillmentRoutes({ ...deps, fulfillment: services.fulfillment }))
+      await v1.register(shippingRoutes({ ...deps, shipping: services.shipping }))
     },
     { prefix: '/v1' },
   )

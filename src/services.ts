@@ -6,7 +6,9 @@ import { createLocationService } from './modules/locations/index.js'
 import { createCustomerService } from './modules/customers/index.js'
 import { createInventoryService } from './modules/inventory/index.js'
 import { createOrderService } from './modules/orders/index.js'
-import { singleThenSplit } from './modules/routing/index.js'
+import { createRoutingService, singleThenSplit } from './modules/routing/index.js'
+import { createShippingService } from './modules/shipping/index.js'
+import { createFulfillmentService } from './modules/fulfillment/index.js'
 
 /** The composition root: plain services built from factories, dependencies passed by hand. */
 export function createServices(d: { clock: Clock; apiKeyCacheSeconds: number }) {
@@ -18,8 +20,13 @@ export function createServices(d: { clock: Clock; apiKeyCacheSeconds: number }) 
   // Stock arriving or vanishing changes open orders: inventory calls back into order management
   // through the BackorderPort, bound here once both services exist.
   const inventory = createInventoryService({ catalog, locations, backorders: () => orders.backorders })
+  // Shipping reports deliveries and cancelled shipments to fulfilment, which reports picks,
+  // shortfalls and shipments to order management: both through ports bound here.
+  const shipping = createShippingService({ locations, catalog, listener: () => fulfillment.shipmentListener })
+  const routing = createRoutingService({ locations, catalog, inventory, shipping, orders: () => orders.demand })
+  const fulfillment = createFulfillmentService({ catalog, locations, inventory, shipping, orders: () => orders.fulfillmentPort })
   const orders = createOrderService({ channels, catalog, customers, locations, inventory, strategy: singleThenSplit })
-  return { clock: d.clock, channels, catalog, locations, customers, auth, inventory, orders }
+  return { clock: d.clock, channels, catalog, locations, customers, auth, inventory, orders, routing, shipping, fulfillment }
 }
 
 export type Services = ReturnType<typeof createServices>

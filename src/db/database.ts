@@ -6,6 +6,9 @@ import type { CustomerTables } from '../modules/customers/tables.js'
 import type { InventoryTables } from '../modules/inventory/tables.js'
 import type { LocationTables } from '../modules/locations/tables.js'
 import type { OrderTables } from '../modules/orders/tables.js'
+import type { RoutingTables } from '../modules/routing/tables.js'
+import type { FulfillmentTables } from '../modules/fulfillment/tables.js'
+import type { ShippingTables } from '../modules/shipping/tables.js'
 
 /** The whole schema, composed from the tables each module owns. */
 export interface Database
@@ -16,4 +19,7 @@ export interface Database
     LocationTables,
     CustomerTables,
     InventoryTables,
-    OrderTables {}
+    OrderTables,
+    RoutingTables,
+    FulfillmentTables,
+    ShippingTables {}

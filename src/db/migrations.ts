@@ -5,6 +5,11 @@ import * as m0002 from './migrations/2026-11-21T0002_catalog_locations.js'
 import * as m0003 from './migrations/2026-11-21T0003_inventory.js'
 import * as m0004 from './migrations/2026-11-21T0004_orders.js'
 import * as m0005 from './migrations/2026-11-21T0005_events_idempotency.js'
+import * as m0006 from './migrations/2026-11-22T0006_document_series.js'
+import * as m0007 from './migrations/2026-11-22T0007_routing.js'
+import * as m0008 from './migrations/2026-11-22T0008_fulfillment.js'
+import * as m0009 from './migrations/2026-11-22T0009_shipping.js'
+import * as m0010 from './migrations/2026-11-22T0010_users_sessions.js'
 
 // Listed by hand so a built package needs no file globbing. Names sort by time.
 const migrations: Record<string, Migration> = {
@@ -13,6 +18,11 @@ const migrations: Record<string, Migration> = {
   '2026-11-21T0003_inventory': m0003,
   '2026-11-21T0004_orders': m0004,
   '2026-11-21T0005_events_idempotency': m0005,
+  '2026-11-22T0006_document_series': m0006,
+  '2026-11-22T0007_routing': m0007,
+  '2026-11-22T0008_fulfillment': m0008,
+  '2026-11-22T0009_shipping': m0009,
+  '2026-11-22T0010_users_sessions': m0010,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -16,20 +16,28 @@ export const PERMISSIONS = [
   'orders:create',
   'orders:write',
   'holds:write',
+  'routing:read',
+  'routing:write',
+  'fulfillment:read',
+  'fulfillment:write',
+  'shipping:read',
+  'shipping:write',
+  'tracking:write',
   'events:read',
   'keys:manage',
 ] as const
 export type Permission = (typeof PERMISSIONS)[number]
 
-const READ: Permission[] = ['catalog:read', 'customers:read', 'inventory:read', 'orders:read', 'events:read']
+const READ: Permission[] = ['catalog:read', 'customers:read', 'inventory:read', 'orders:read', 'routing:read', 'fulfillment:read', 'shipping:read', 'events:read']
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
   ops: PERMISSIONS.filter((p) => p !== 'keys:manage'),
-  warehouse: [...READ, 'inventory:write', 'inventory:plan', 'locations:write'],
+  // The warehouse picks, packs, ships and closes the day (manifests); carriers' updates come in as tracking.
+  warehouse: [...READ, 'inventory:write', 'inventory:plan', 'locations:write', 'fulfillment:write', 'shipping:write', 'tracking:write'],
   purchasing: [...READ, 'catalog:write', 'inventory:plan'],
   finance: [...READ, 'holds:write'],
-  support: [...READ, 'customers:write', 'orders:create', 'orders:write', 'holds:write'],
+  support: [...READ, 'customers:write', 'orders:create', 'orders:write', 'holds:write', 'tracking:write'],
   // A channel key is bound to one channel: it creates and reads that channel's orders and sees
   // the catalog and stock it sells from, nothing else.
   channel: ['catalog:read', 'inventory:read', 'orders:read', 'orders:create'],

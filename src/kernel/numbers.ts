@@ -1,8 +1,8 @@
 import { PostgresAdapter, sql } from 'kysely'
 import type { Trx } from '../db/transaction.js'
 
-/** The document series Ordo numbers: sales orders and stock transfers. */
-export type Series = 'SO' | 'TR'
+/** The document series Ordo numbers: sales orders, stock transfers, fulfilment orders, picklists, shipments, manifests, returns. */
+export type Series = 'SO' | 'TR' | 'FO' | 'PL' | 'SH' | 'MF' | 'RMA'
 
 /**
  * The next human document number (`SO-10001`). On PostgreSQL a sequence hands it out without

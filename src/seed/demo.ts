@@ -121,6 +121,8 @@ export async function seedDemo(db: Db, services: Services, opts: SeedOptions = {
         active: p.active,
         lotTracked: p.lotTracked,
         fragile: p.fragile,
+        // High-value items are handed over only against proof at the door.
+        proofOnDelivery: p.price >= 15000,
       })
       created.add(p.sku)
     }

@@ -38,6 +38,7 @@ const productFields = {
   active: z.boolean().describe('Inactive products cannot be ordered.'),
   lotTracked: z.boolean().describe('Stock is kept per lot/batch (expiry, recalls).'),
   fragile: z.boolean(),
+  proofOnDelivery: z.boolean().describe('Delivery needs proof at the door: a delivery code or an identity check.'),
 }
 
 export const createProductBody = z.object({
@@ -53,6 +54,7 @@ export const createProductBody = z.object({
   active: productFields.active.default(true),
   lotTracked: productFields.lotTracked.default(false),
   fragile: productFields.fragile.default(false),
+  proofOnDelivery: productFields.proofOnDelivery.default(false),
 })
 
 /** Every field optional and without defaults: a PATCH changes only what it names. The SKU is fixed. */
@@ -73,6 +75,7 @@ export const productSchema = z
     active: z.boolean(),
     lotTracked: z.boolean(),
     fragile: z.boolean(),
+    proofOnDelivery: z.boolean(),
     version: z.number().int().describe('Bumped by every edit; send it back as If-Match (the ETag).'),
     createdAt: z.string(),
     updatedAt: z.string(),

@@ -27,6 +27,7 @@ const toProduct = (r: ProductRow, barcodes: string[]): Product => ({
   active: r.active === 1,
   lotTracked: r.lotTracked === 1,
   fragile: r.fragile === 1,
+  proofOnDelivery: r.proofOnDelivery === 1,
   version: r.version,
   createdAt: r.createdAt,
   updatedAt: r.updatedAt,
@@ -144,6 +145,7 @@ export function createCatalogService() {
         active: input.active ? 1 : 0,
         lotTracked: input.lotTracked ? 1 : 0,
         fragile: input.fragile ? 1 : 0,
+        proofOnDelivery: input.proofOnDelivery ? 1 : 0,
         version: 1,
         createdAt: at,
         updatedAt: at,
@@ -176,6 +178,7 @@ export function createCatalogService() {
         ...(input.active !== undefined && { active: input.active ? 1 : 0 }),
         ...(input.lotTracked !== undefined && { lotTracked: input.lotTracked ? 1 : 0 }),
         ...(input.fragile !== undefined && { fragile: input.fragile ? 1 : 0 }),
+        ...(input.proofOnDelivery !== undefined && { proofOnDelivery: input.proofOnDelivery ? 1 : 0 }),
         updatedAt: ctx.clock.now().toISOString(),
       }
       let q = trx

@@ -12,6 +12,7 @@ export interface ProductsTable {
   active: number
   lotTracked: number
   fragile: number
+  proofOnDelivery: number
   version: number
   createdAt: string
   updatedAt: string

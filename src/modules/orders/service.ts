@@ -15,6 +15,8 @@ import type { ChannelService } from '../channels/index.js'
 import type { Customer, CustomerService } from '../customers/index.js'
 import { stockKey, type BackorderPort, type InventoryService } from '../inventory/index.js'
 import type { Location, LocationService } from '../locations/index.js'
+import type { OrderPort } from '../fulfillment/index.js'
+import type { DemandSource } from '../routing/index.js'
 import type { AllocationPlan, AllocationStrategy, DemandLine } from '../routing/index.js'
 import { orderMachine, type FulfillmentStatus, type HoldCode, type OrderSnapshot, type OrderStatus } from './machine.js'
 import { priceOrder } from './pricing.js'
@@ -916,7 +918,12 @@ export function createOrderService(d: {
     },
   }
   const backorders: BackorderPort = { fillBackorders: service.fillBackorders, releaseForShortage: service.releaseForShortage }
-  return { ...service, backorders }
+  const notYet = async () => {
+    throw new Error('order fulfilment port is being wired')
+  }
+  const fulfillmentPort: OrderPort = { picked: notYet, reroute: notYet, shipped: notYet, unshipped: notYet, delivered: notYet }
+  const demand: DemandSource = { pastOrders: notYet }
+  return { ...service, backorders, fulfillmentPort, demand }
 }
 
 export type OrderService = ReturnType<typeof createOrderService>

@@ -1,2 +1,5 @@
 export { singleThenSplit, type AllocationStrategy, type AllocationPlan, type AllocationRequest, type CandidateLocation, type DemandLine, type PlannedAllocation } from './allocate.js'
 export { haversineKm, type Point } from './geo.js'
+export { createRoutingService, type RoutingService } from './service.js'
+export { routingRoutes } from './routes.js'
+export type { DemandSource, PastOrder } from './ports.js'

@@ -32,3 +32,6 @@ export {
   type ServiceQuote,
 } from './rate-shop.js'
 export { isValidTrackingNumber, makeTrackingNumber, normalizeTrackingNumber, s10CheckDigit } from './tracking-number.js'
+export { createShippingService, type ShippingService } from './service.js'
+export { shippingRoutes } from './routes.js'
+export type { CostDestination, CostEstimator, LabelPurchase, PackageSpec, ShipmentListener, ShipmentRequest } from './ports.js'
