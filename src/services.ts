@@ -25,7 +25,7 @@ export function createServices(d: { clock: Clock; apiKeyCacheSeconds: number }) 
   const shipping = createShippingService({ locations, catalog, listener: () => fulfillment.shipmentListener })
   const routing = createRoutingService({ locations, catalog, inventory, shipping, orders: () => orders.demand })
   const fulfillment = createFulfillmentService({ catalog, locations, inventory, shipping, orders: () => orders.fulfillmentPort })
-  const orders = createOrderService({ channels, catalog, customers, locations, inventory, strategy: singleThenSplit })
+  const orders = createOrderService({ channels, catalog, customers, locations, inventory, strategy: singleThenSplit, fulfillment })
   return { clock: d.clock, channels, catalog, locations, customers, auth, inventory, orders, routing, shipping, fulfillment }
 }
 

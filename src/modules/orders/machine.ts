@@ -25,11 +25,14 @@ export type HoldCode = (typeof HOLD_CODES)[number]
 export interface OrderSnapshot {
   openHolds: number
   shippedQty: number
+  deliveredQty: number
   /** Units still to ship: ordered − cancelled − shipped. */
   openQty: number
 }
 
-export const orderMachine = defineMachine<OrderStatus, 'confirm' | 'hold' | 'release' | 'edit' | 'cancelLines' | 'cancel' | 'complete', OrderSnapshot>({
+type OrderCommand = 'confirm' | 'hold' | 'release' | 'edit' | 'cancelLines' | 'cancel' | 'reroute' | 'pick' | 'ship' | 'unship' | 'deliver' | 'complete'
+
+export const orderMachine = defineMachine<OrderStatus, OrderCommand, OrderSnapshot>({
   entity: 'order',
   states: ORDER_STATUSES,
   initial: 'pending',
@@ -66,11 +69,41 @@ export const orderMachine = defineMachine<OrderStatus, 'confirm' | 'hold' | 'rel
       guard: (o) => o.shippedQty === 0 || 'order.already_shipped',
       description: 'Cancel the whole order and release its reservations.',
     },
+    reroute: {
+      from: ['pending', 'confirmed', 'on_hold'],
+      to: null,
+      guard: (o) => o.openQty > 0 || 'order.nothing_to_route',
+      description: 'A location cannot ship some units: route them again by the same policy, else backorder them.',
+    },
+    pick: {
+      // A hold placed while the picker is already in the aisle does not undo what was picked.
+      from: ['confirmed', 'on_hold'],
+      to: null,
+      description: 'Units were picked in the warehouse.',
+    },
+    ship: {
+      from: ['confirmed'],
+      to: null,
+      guard: (o) => o.openQty > 0 || 'order.nothing_to_ship',
+      description: 'Units left in a shipment.',
+    },
+    unship: {
+      from: ['confirmed'],
+      to: null,
+      guard: (o) => o.shippedQty > 0 || 'order.nothing_shipped',
+      description: 'A shipment was cancelled before the carrier took it: its units are reserved again.',
+    },
+    deliver: {
+      from: ['confirmed', 'on_hold'],
+      to: null,
+      guard: (o) => o.shippedQty > o.deliveredQty || 'order.nothing_in_transit',
+      description: 'The carrier delivered units.',
+    },
     complete: {
       from: ['confirmed'],
       to: 'completed',
-      guard: (o) => (o.openQty === 0 && o.shippedQty > 0) || 'order.not_fully_shipped',
-      description: 'Everything shipped: nothing is left to do.',
+      guard: (o) => (o.openQty === 0 && o.shippedQty > 0 && o.deliveredQty >= o.shippedQty) || 'order.not_fully_delivered',
+      description: 'Everything still ordered was delivered: nothing is left to do.',
     },
   },
 })

@@ -15,7 +15,7 @@ import type { ChannelService } from '../channels/index.js'
 import type { Customer, CustomerService } from '../customers/index.js'
 import { stockKey, type BackorderPort, type InventoryService } from '../inventory/index.js'
 import type { Location, LocationService } from '../locations/index.js'
-import type { OrderPort } from '../fulfillment/index.js'
+import type { AllocatedUnits, FulfillmentSync, LineUnits, OrderHeader, OrderPort } from '../fulfillment/index.js'
 import type { DemandSource } from '../routing/index.js'
 import type { AllocationPlan, AllocationStrategy, DemandLine } from '../routing/index.js'
 import { orderMachine, type FulfillmentStatus, type HoldCode, type OrderSnapshot, type OrderStatus } from './machine.js'
@@ -93,6 +93,7 @@ const openQtyOf = (l: LineRow) => l.quantity - l.cancelledQty - l.shippedQty
 const snapshotOf = (o: Loaded): OrderSnapshot => ({
   openHolds: o.holds.filter((h) => !h.releasedAt).length,
   shippedQty: o.lines.reduce((s, l) => s + l.shippedQty, 0),
+  deliveredQty: o.lines.reduce((s, l) => s + l.deliveredQty, 0),
   openQty: o.lines.reduce((s, l) => s + openQtyOf(l), 0),
 })
 
@@ -103,6 +104,7 @@ export function createOrderService(d: {
   locations: LocationService
   inventory: InventoryService
   strategy: AllocationStrategy
+  fulfillment: FulfillmentSync
 }) {
   // Channel codes never change, so id → code is cached for good.
   const channelCodes = new Map<string, string>()
@@ -245,14 +247,18 @@ export function createOrderService(d: {
     return { reserved, backordered, explanation }
   }
 
-  /** Adds reserved units to allocation rows (one per line × location), inserting or topping up. */
-  async function upsertAllocations(trx: Trx, orderId: string, items: ReservedUnits[], at: string) {
+  /** Adds reserved units to allocation rows (one per line × location), inserting or topping up, in the database and in `o`. */
+  async function upsertAllocations(trx: Trx, o: Loaded, items: ReservedUnits[], at: string) {
     for (const it of mergeAllocations(items)) {
+      const id = newId('alc')
       await trx
         .insertInto('orderAllocations')
-        .values({ id: newId('alc'), orderId, lineId: it.lineId, productId: it.productId, locationId: it.locationId, quantity: it.quantity, createdAt: at, updatedAt: at })
+        .values({ id, orderId: o.row.id, lineId: it.lineId, productId: it.productId, locationId: it.locationId, quantity: it.quantity, createdAt: at, updatedAt: at })
         .onConflict((oc) => oc.columns(['lineId', 'locationId']).doUpdateSet((eb) => ({ quantity: eb('orderAllocations.quantity', '+', it.quantity), updatedAt: at })))
         .execute()
+      const existing = o.allocations.find((a) => a.lineId === it.lineId && a.locationId === it.locationId)
+      if (existing) Object.assign(existing, { quantity: existing.quantity + it.quantity, updatedAt: at })
+      else o.allocations.push({ id, orderId: o.row.id, createdAt: at, updatedAt: at, ...it })
     }
   }
 
@@ -302,6 +308,9 @@ export function createOrderService(d: {
           lineTotal: l.lineTotal,
           allocatedQty: l.allocatedQty,
           backorderedQty: l.backorderedQty,
+          pickedQty: l.pickedQty,
+          shippedQty: l.shippedQty,
+          deliveredQty: l.deliveredQty,
           cancelledQty: l.cancelledQty,
         })
         .where('id', '=', l.id)
@@ -310,7 +319,7 @@ export function createOrderService(d: {
   }
 
   /** Writes the order row, guarded by the version the use case read (optimistic concurrency). */
-  async function saveOrder(trx: Trx, o: Loaded, patch: Partial<OrderRow>, at: string) {
+  async function saveOrder(trx: Trx, ctx: Ctx, o: Loaded, patch: Partial<OrderRow>, at: string) {
     const version = o.row.version
     const fulfillmentStatus = deriveFulfillmentStatus(o.lines)
     const r = await trx
@@ -321,6 +330,28 @@ export function createOrderService(d: {
       .executeTakeFirst()
     if (Number(r.numUpdatedRows) !== 1) throw new AppError(409, 'order.version_conflict', 'The order was changed by someone else at the same time; read it again and retry.')
     Object.assign(o.row, patch, { fulfillmentStatus, version: version + 1, updatedAt: at })
+    await syncFulfillment(trx, ctx, o)
+  }
+
+  /** Fulfilment orders follow the order's allocations and status; called wherever those are written. */
+  function syncFulfillment(trx: Trx, ctx: Ctx, o: Loaded) {
+    const header: OrderHeader = {
+      id: o.row.id,
+      number: o.row.number,
+      channelId: o.row.channelId,
+      status: o.row.status,
+      priority: 0,
+      promisedDeliveryDate: o.row.promisedDeliveryDate,
+      shippingMethod: o.row.shippingMethod,
+      shippingAddress: JSON.parse(o.row.shippingAddress),
+      email: o.row.email,
+      createdAt: o.row.createdAt,
+    }
+    const lineOf = new Map(o.lines.map((l) => [l.id, l]))
+    const units: AllocatedUnits[] = o.allocations
+      .filter((a) => a.quantity > 0)
+      .map((a) => ({ orderLineId: a.lineId, locationId: a.locationId, quantity: a.quantity, productId: a.productId, sku: lineOf.get(a.lineId)!.sku, name: lineOf.get(a.lineId)!.name }))
+    return d.fulfillment.sync(trx, ctx, header, units)
   }
 
   /** Applies verification results: new holds added, verification holds that no longer apply released. */
@@ -505,6 +536,7 @@ export function createOrderService(d: {
       o.allocations = mergeAllocations(reserved).map((a) => ({ id: newId('alc'), orderId, createdAt: at, updatedAt: at, ...a }))
       if (o.allocations.length) await trx.insertInto('orderAllocations').values(o.allocations).execute()
       await writeHolds(trx, holds)
+      await syncFulfillment(trx, ctx, o)
       const locs = new Map(locations.map((l) => [l.id, l.code]))
       await recordEvents(trx, ctx, [
         { type: 'order.created', entity: 'order', entityId: orderId, orderId, to: 'pending', data: { number: o.row.number, channel: channel.code, externalId: o.row.externalId, total: totals.total, currency } },
@@ -655,7 +687,7 @@ export function createOrderService(d: {
         l.allocatedQty += reserved.filter((a) => a.lineId === l.id).reduce((s, a) => s + a.quantity, 0)
         l.backorderedQty += backordered.get(l.id) ?? 0
       }
-      await upsertAllocations(trx, o.row.id, reserved, at)
+      await upsertAllocations(trx, o, reserved, at)
 
       const payment = JSON.parse(o.row.payment) as StoredPayment
       if (input.payment) {
@@ -689,6 +721,7 @@ export function createOrderService(d: {
       const to: OrderStatus = openHolds ? 'on_hold' : from === 'on_hold' ? orderMachine.next(from, 'release', snapshotOf(o)) : from === 'pending' ? 'confirmed' : from
       await saveOrder(
         trx,
+        ctx,
         o,
         {
           status: to,
@@ -756,7 +789,10 @@ export function createOrderService(d: {
         if (errors.length) throw invalid('order.invalid_cancellation', errors.map((e) => e.message).join('; '), errors)
         for (const [line, qty] of plan) await cut(line, qty)
         const snap = snapshotOf(o)
-        if (snap.openQty === 0) to = snap.shippedQty === 0 ? orderMachine.next(from, 'cancel', snap) : 'completed'
+        if (snap.openQty === 0) {
+          if (snap.shippedQty === 0) to = orderMachine.next(from, 'cancel', snap)
+          else if (orderMachine.allowed(from, snap).includes('complete')) to = orderMachine.next(from, 'complete', snap)
+        }
       }
       // A cancelled order keeps the totals it had, for the record; a partial cancellation reprices what is left.
       let patch: Partial<OrderRow> = { status: to, cancelReason: input.reason, cancelledAt: at }
@@ -769,7 +805,7 @@ export function createOrderService(d: {
         patch = { status: to, payment: JSON.stringify(payment), subtotal: totals.subtotal, discountTotal: totals.discount, taxTotal: totals.tax, shippingTotal: totals.shipping, total: totals.total }
       }
       await writeLineBuckets(trx, o.lines)
-      await saveOrder(trx, o, patch, at)
+      await saveOrder(trx, ctx, o, patch, at)
       await recordEvents(trx, ctx, [
         to === 'cancelled'
           ? { type: 'order.cancelled', entity: 'order', entityId: o.row.id, orderId: o.row.id, from, to, reason: input.reason, data: { lines: cancelled } }
@@ -786,7 +822,7 @@ export function createOrderService(d: {
       const hold: HoldRow = { id: newId('hold'), orderId: o.row.id, code: input.code, detail: input.detail, source: 'manual', createdBy: actorLabel(ctx.actor), createdAt: at, releasedAt: null, releasedBy: null, releaseNote: null }
       await trx.insertInto('orderHolds').values(hold).execute()
       o.holds.push(hold)
-      await saveOrder(trx, o, { status: to }, at)
+      await saveOrder(trx, ctx, o, { status: to }, at)
       await recordEvents(trx, ctx, [{ type: 'order.held', entity: 'order', entityId: o.row.id, orderId: o.row.id, from, to, reason: input.detail, data: { holds: [{ id: hold.id, code: hold.code, detail: hold.detail }] } }])
       return shapeLoaded(trx, o)
     },
@@ -803,7 +839,7 @@ export function createOrderService(d: {
       await trx.updateTable('orderHolds').set({ releasedAt: at, releasedBy: hold.releasedBy, releaseNote: hold.releaseNote }).where('id', '=', hold.id).where('releasedAt', 'is', null).execute()
       const snap = snapshotOf(o)
       const to: OrderStatus = from === 'on_hold' && snap.openHolds === 0 ? orderMachine.next(from, 'release', snap) : from
-      await saveOrder(trx, o, { status: to }, at)
+      await saveOrder(trx, ctx, o, { status: to }, at)
       const events: NewEvent[] = [{ type: 'order.hold_released', entity: 'order', entityId: o.row.id, orderId: o.row.id, reason: note ?? null, data: { holdId: hold.id, code: hold.code } }]
       if (to !== from) events.push({ type: 'order.released', entity: 'order', entityId: o.row.id, orderId: o.row.id, from, to, reason: `last hold (${hold.code}) released` })
       await recordEvents(trx, ctx, events)
@@ -852,9 +888,9 @@ export function createOrderService(d: {
           line.allocatedQty += take
           line.backorderedQty -= take
           const at = ctx.clock.now().toISOString()
-          await upsertAllocations(trx, o.row.id, [{ lineId: line.id, productId, locationId, quantity: take }], at)
+          await upsertAllocations(trx, o, [{ lineId: line.id, productId, locationId, quantity: take }], at)
           await writeLineBuckets(trx, [line])
-          await saveOrder(trx, o, {}, at)
+          await saveOrder(trx, ctx, o, {}, at)
           await recordEvents(trx, ctx, allocationEvents(o, [{ lineId: line.id, locationId, quantity: take }], new Map(), locs, `stock arrived at ${location.code}`))
         }
         if (!progressed) return
@@ -877,7 +913,7 @@ export function createOrderService(d: {
         left -= freed
         const at = ctx.clock.now().toISOString()
         await writeLineBuckets(trx, [line])
-        await saveOrder(trx, o, {}, at)
+        await saveOrder(trx, ctx, o, {}, at)
         await recordEvents(trx, ctx, [
           { type: 'order.backordered', entity: 'order', entityId: o.row.id, orderId: o.row.id, reason: `stock correction at ${locs.get(locationId)}`, data: { lines: [{ sku: line.sku, lineId: line.id, quantity: freed, location: locs.get(locationId) }] } },
         ])
@@ -918,11 +954,151 @@ export function createOrderService(d: {
     },
   }
   const backorders: BackorderPort = { fillBackorders: service.fillBackorders, releaseForShortage: service.releaseForShortage }
-  const notYet = async () => {
-    throw new Error('order fulfilment port is being wired')
+
+  /** Fulfilment acts on orders it already holds: channel scoping does not apply to it. */
+  const loadForFulfillment = (trx: Trx, ctx: Ctx, orderId: string) => load(trx, { ...ctx, actor: { ...ctx.actor, channelId: null } }, orderId)
+  const lineOn = (o: Loaded, orderLineId: string) => {
+    const line = o.lines.find((l) => l.id === orderLineId)
+    if (!line) throw new AppError(409, 'order.unknown_line', `Order ${o.row.number} has no line ${orderLineId}.`)
+    return line
   }
-  const fulfillmentPort: OrderPort = { picked: notYet, reroute: notYet, shipped: notYet, unshipped: notYet, delivered: notYet }
-  const demand: DemandSource = { pastOrders: notYet }
+  const allocationAt = (o: Loaded, u: LineUnits) => {
+    const alloc = o.allocations.find((a) => a.lineId === u.orderLineId && a.locationId === u.locationId && a.quantity > 0)
+    if (!alloc || alloc.quantity < u.quantity) {
+      throw new AppError(409, 'order.not_allocated', `Order ${o.row.number} has ${alloc?.quantity ?? 0} unit(s) of line ${u.orderLineId} reserved at that location, fewer than ${u.quantity}.`)
+    }
+    return alloc
+  }
+  const unitsData = (o: Loaded, lines: { orderLineId: string; locationId?: string; quantity: number }[], locs?: Map<string, string>) =>
+    lines.map((u) => ({ sku: lineOn(o, u.orderLineId).sku, lineId: u.orderLineId, quantity: u.quantity, ...(u.locationId && locs ? { location: locs.get(u.locationId) } : {}) }))
+  const locationCodes = async (trx: Trx) => new Map((await d.locations.listAll(trx)).map((l) => [l.id, l.code]))
+
+  const fulfillmentPort: OrderPort = {
+    async picked(trx, ctx, orderId, lines) {
+      const o = await loadForFulfillment(trx, ctx, orderId)
+      orderMachine.next(o.row.status as OrderStatus, 'pick', snapshotOf(o))
+      for (const u of lines) lineOn(o, u.orderLineId).pickedQty += u.quantity
+      await writeLineBuckets(trx, o.lines)
+      await saveOrder(trx, ctx, o, {}, ctx.clock.now().toISOString())
+    },
+
+    async reroute(trx, ctx, orderId, lines, reason) {
+      const o = await loadForFulfillment(trx, ctx, orderId)
+      orderMachine.next(o.row.status as OrderStatus, 'reroute', snapshotOf(o))
+      const freed: DemandLine[] = []
+      for (const u of lines) {
+        const line = lineOn(o, u.orderLineId)
+        const alloc = allocationAt(o, u)
+        const quantity = await releaseLine(trx, ctx, { ...o, allocations: [alloc] }, line, u.quantity, `rerouted: ${reason}`)
+        freed.push({ lineId: line.id, productId: line.productId, quantity })
+      }
+      o.allocations = o.allocations.filter((a) => a.quantity > 0)
+      const locations = await d.locations.listAll(trx)
+      const address = JSON.parse(o.row.shippingAddress) as Address
+      // The location that failed is left out of this attempt: its stock figures are what just proved wrong.
+      const failed = new Set(lines.map((u) => u.locationId))
+      const { reserved, backordered, explanation } = await allocateAndReserve(trx, ctx, freed, address, locations.filter((l) => !failed.has(l.id)))
+      const at = ctx.clock.now().toISOString()
+      await upsertAllocations(trx, o, reserved, at)
+      for (const l of o.lines) {
+        l.allocatedQty += reserved.filter((r) => r.lineId === l.id).reduce((s, r) => s + r.quantity, 0)
+        l.backorderedQty += backordered.get(l.id) ?? 0
+      }
+      await writeLineBuckets(trx, o.lines)
+      await saveOrder(trx, ctx, o, {}, at)
+      const locs = new Map(locations.map((l) => [l.id, l.code]))
+      await recordEvents(trx, ctx, [
+        { type: 'order.rerouted', entity: 'order', entityId: o.row.id, orderId: o.row.id, reason, data: { lines: unitsData(o, lines, locs) } },
+        ...allocationEvents(o, reserved, backordered, locs, reason, explanation),
+      ])
+    },
+
+    async shipped(trx, ctx, orderId, lines, ref) {
+      const o = await loadForFulfillment(trx, ctx, orderId)
+      orderMachine.next(o.row.status as OrderStatus, 'ship', snapshotOf(o))
+      for (const u of lines) {
+        const line = lineOn(o, u.orderLineId)
+        const alloc = allocationAt(o, u)
+        // The reservation is consumed: the units are gone from the building (fulfilment books the on-hand side).
+        await releaseLine(trx, ctx, { ...o, allocations: [alloc] }, line, u.quantity, `shipped in ${ref.trackingNumber}`)
+        line.shippedQty += u.quantity
+      }
+      o.allocations = o.allocations.filter((a) => a.quantity > 0)
+      await writeLineBuckets(trx, o.lines)
+      await saveOrder(trx, ctx, o, {}, ctx.clock.now().toISOString())
+      await recordEvents(trx, ctx, [
+        { type: 'order.shipped', entity: 'order', entityId: o.row.id, orderId: o.row.id, data: { shipmentId: ref.shipmentId, trackingNumber: ref.trackingNumber, fulfillmentStatus: o.row.fulfillmentStatus, lines: unitsData(o, lines, await locationCodes(trx)) } },
+      ])
+    },
+
+    async unshipped(trx, ctx, orderId, lines, ref) {
+      const o = await loadForFulfillment(trx, ctx, orderId)
+      orderMachine.next(o.row.status as OrderStatus, 'unship', snapshotOf(o))
+      const ok = await d.inventory.reserve(
+        trx,
+        ctx,
+        lines.map((u) => ({ productId: lineOn(o, u.orderLineId).productId, locationId: u.locationId, quantity: u.quantity, refType: 'order_line', refId: u.orderLineId, reason: `shipment ${ref.trackingNumber} cancelled` })),
+      )
+      if (ok.some((x) => !x)) throw new AppError(409, 'order.cannot_reserve', `The units of cancelled shipment ${ref.trackingNumber} are not in stock to be reserved again.`)
+      const at = ctx.clock.now().toISOString()
+      const units = lines.map((u) => ({ lineId: u.orderLineId, productId: lineOn(o, u.orderLineId).productId, locationId: u.locationId, quantity: u.quantity }))
+      await upsertAllocations(trx, o, units, at)
+      for (const u of mergeAllocations(units)) {
+        const line = lineOn(o, u.lineId)
+        if (line.shippedQty - line.deliveredQty < u.quantity) throw new AppError(409, 'order.not_shipped', `Line ${line.sku} of ${o.row.number} has fewer undelivered shipped units than ${u.quantity}.`)
+        line.shippedQty -= u.quantity
+        line.allocatedQty += u.quantity
+      }
+      await writeLineBuckets(trx, o.lines)
+      await saveOrder(trx, ctx, o, {}, at)
+      await recordEvents(trx, ctx, [
+        { type: 'order.shipment_cancelled', entity: 'order', entityId: o.row.id, orderId: o.row.id, data: { shipmentId: ref.shipmentId, trackingNumber: ref.trackingNumber, lines: unitsData(o, lines, await locationCodes(trx)) } },
+      ])
+    },
+
+    async delivered(trx, ctx, orderId, lines, ref) {
+      const o = await loadForFulfillment(trx, ctx, orderId)
+      const from = o.row.status as OrderStatus
+      orderMachine.next(from, 'deliver', snapshotOf(o))
+      for (const u of lines) {
+        const line = lineOn(o, u.orderLineId)
+        if (line.deliveredQty + u.quantity > line.shippedQty) throw new AppError(409, 'order.not_shipped', `Line ${line.sku} of ${o.row.number} has only ${line.shippedQty - line.deliveredQty} unit(s) in transit.`)
+        line.deliveredQty += u.quantity
+      }
+      const snap = snapshotOf(o)
+      const to = orderMachine.allowed(from, snap).includes('complete') ? orderMachine.next(from, 'complete', snap) : from
+      await writeLineBuckets(trx, o.lines)
+      await saveOrder(trx, ctx, o, { status: to }, ctx.clock.now().toISOString())
+      const events: NewEvent[] = [
+        { type: 'order.delivered', entity: 'order', entityId: o.row.id, orderId: o.row.id, data: { shipmentId: ref.shipmentId, trackingNumber: ref.trackingNumber, fulfillmentStatus: o.row.fulfillmentStatus, lines: unitsData(o, lines) } },
+      ]
+      if (to !== from) events.push({ type: 'order.completed', entity: 'order', entityId: o.row.id, orderId: o.row.id, from, to, reason: 'every unit delivered' })
+      await recordEvents(trx, ctx, events)
+    },
+  }
+
+  const demand: DemandSource = {
+    /** Past orders (newest first) as the routing simulator replays them: destination and what was ordered. */
+    async pastOrders(db, q) {
+      let query = db.selectFrom('orders').select(['id', 'number', 'channelId', 'shippingAddress', 'createdAt']).where('status', '!=', 'cancelled').orderBy('id', 'desc').limit(q.limit)
+      if (q.channelId) query = query.where('channelId', '=', q.channelId)
+      if (q.createdFrom) query = query.where('createdAt', '>=', q.createdFrom)
+      if (q.createdTo) query = query.where('createdAt', '<=', q.createdTo)
+      const rows = await query.execute()
+      if (!rows.length) return []
+      const lines = await db.selectFrom('orderLines').select(['orderId', 'productId', 'sku', 'quantity', 'cancelledQty']).where('orderId', 'in', rows.map((r) => r.id)).orderBy('lineNo').execute()
+      const products = await d.catalog.findByIds(db, [...new Set(lines.map((l) => l.productId))])
+      const byOrder = new Map<string, typeof lines>()
+      for (const l of lines) byOrder.set(l.orderId, [...(byOrder.get(l.orderId) ?? []), l])
+      return rows.map((r) => ({
+        orderNumber: r.number,
+        channelId: r.channelId,
+        destination: JSON.parse(r.shippingAddress) as Address,
+        createdAt: r.createdAt,
+        lines: (byOrder.get(r.id) ?? []).map((l) => ({ productId: l.productId, sku: l.sku, quantity: l.quantity - l.cancelledQty, weightGrams: products.get(l.productId)?.weightGrams ?? 0 })).filter((l) => l.quantity > 0),
+      }))
+    },
+  }
   return { ...service, backorders, fulfillmentPort, demand }
 }
 
