@@ -9,6 +9,8 @@ import type { OrderTables } from '../modules/orders/tables.js'
 import type { RoutingTables } from '../modules/routing/tables.js'
 import type { FulfillmentTables } from '../modules/fulfillment/tables.js'
 import type { ShippingTables } from '../modules/shipping/tables.js'
+import type { WebhooksTables } from '../modules/webhooks/tables.js'
+import type { NotificationsTables } from '../modules/notifications/tables.js'
 
 /** The whole schema, composed from the tables each module owns. */
 export interface Database
@@ -22,4 +24,6 @@ export interface Database
     OrderTables,
     RoutingTables,
     FulfillmentTables,
-    ShippingTables {}
+    ShippingTables,
+    WebhooksTables,
+    NotificationsTables {}

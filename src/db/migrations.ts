@@ -10,6 +10,9 @@ import * as m0007 from './migrations/2026-11-22T0007_routing.js'
 import * as m0008 from './migrations/2026-11-22T0008_fulfillment.js'
 import * as m0009 from './migrations/2026-11-22T0009_shipping.js'
 import * as m0010 from './migrations/2026-11-22T0010_users_sessions.js'
+import * as m0011 from './migrations/2026-11-22T0011_order_routing.js'
+import * as m0012 from './migrations/2026-11-22T0012_webhooks.js'
+import * as m0013 from './migrations/2026-11-22T0013_notifications.js'
 
 // Listed by hand so a built package needs no file globbing. Names sort by time.
 const migrations: Record<string, Migration> = {
@@ -23,6 +26,9 @@ const migrations: Record<string, Migration> = {
   '2026-11-22T0008_fulfillment': m0008,
   '2026-11-22T0009_shipping': m0009,
   '2026-11-22T0010_users_sessions': m0010,
+  '2026-11-22T0011_order_routing': m0011,
+  '2026-11-22T0012_webhooks': m0012,
+  '2026-11-22T0013_notifications': m0013,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }
