@@ -1,3 +1,7 @@
 // Public surface of the documents module: PDF and ZPL renderers over plain data (no database).
 export * from './types.js'
-export { renderPicklistPdf, renderPackingSlipPdf, renderLabelPdf, renderLabelZpl, renderManifestPdf } from './render.js'
+export type { PdfOptions } from './pdf.js'
+export { renderPicklistPdf } from './picklist.js'
+export { renderPackingSlipPdf } from './packing-slip.js'
+export { renderLabelPdf, renderLabelZpl } from './label.js'
+export { renderManifestPdf } from './manifest.js'
