@@ -1,5 +1,176 @@
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 
-export async function up(_db: Kysely<any>): Promise<void> {}
+export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema
+    .createTable('carriers')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('code', 'text', (c) => c.notNull().unique())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('adapter', 'text', (c) => c.notNull())
+    .addColumn('active', 'integer', (c) => c.notNull().defaultTo(1))
+    .addColumn('settings', 'text', (c) => c.notNull().defaultTo('{}'))
+    // S10 service indicator of the numbers this carrier issues; unique, so two carriers never print the same number.
+    .addColumn('tracking_prefix', 'text', (c) => c.unique())
+    // The last S10 serial issued, raised by a guarded increment (a counter row per carrier).
+    .addColumn('label_serial', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .execute()
 
-export async function down(_db: Kysely<any>): Promise<void> {}
+  await db.schema
+    .createTable('carrier_services')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('carrier_id', 'text', (c) => c.notNull().references('carriers.id'))
+    .addColumn('code', 'text', (c) => c.notNull())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('level', 'text', (c) => c.notNull())
+    .addColumn('rate_card', 'text', (c) => c.notNull())
+    .addColumn('active', 'integer', (c) => c.notNull().defaultTo(1))
+    .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .addUniqueConstraint('carrier_services_carrier_code', ['carrier_id', 'code'])
+    .execute()
+
+  await db.schema
+    .createTable('shipping_methods')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('code', 'text', (c) => c.notNull().unique())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('currency', 'text', (c) => c.notNull())
+    .addColumn('flat_amount', 'bigint', (c) => c.notNull())
+    .addColumn('per_kg_amount', 'bigint', (c) => c.notNull().defaultTo(0))
+    .addColumn('free_over_amount', 'bigint')
+    .addColumn('service_level', 'text')
+    .addColumn('max_transit_days', 'integer')
+    .addColumn('active', 'integer', (c) => c.notNull().defaultTo(1))
+    .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .execute()
+
+  // What the built-in carrier issued, by idempotency key: a retried purchase returns the same numbers.
+  await db.schema
+    .createTable('carrier_labels')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('carrier_id', 'text', (c) => c.notNull().references('carriers.id'))
+    .addColumn('idempotency_key', 'text', (c) => c.notNull())
+    .addColumn('reference', 'text', (c) => c.notNull())
+    .addColumn('tracking_number', 'text', (c) => c.notNull())
+    .addColumn('package_tracking_numbers', 'text', (c) => c.notNull())
+    .addColumn('cost_amount', 'bigint', (c) => c.notNull())
+    .addColumn('cost_currency', 'text', (c) => c.notNull())
+    .addColumn('voided_at', 'text')
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute()
+  // One live label per key; a voided one stays as history and frees its key for a new purchase.
+  await db.schema
+    .createIndex('carrier_labels_live_key')
+    .on('carrier_labels')
+    .columns(['carrier_id', 'idempotency_key'])
+    .unique()
+    .where(sql.ref('voided_at'), 'is', null)
+    .execute()
+  await db.schema.createIndex('carrier_labels_reference').on('carrier_labels').columns(['carrier_id', 'reference']).execute()
+
+  await db.schema
+    .createTable('manifests')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('number', 'text', (c) => c.notNull().unique())
+    .addColumn('carrier_id', 'text', (c) => c.notNull().references('carriers.id'))
+    .addColumn('location_id', 'text', (c) => c.notNull().references('locations.id'))
+    .addColumn('date', 'text', (c) => c.notNull())
+    .addColumn('shipment_count', 'integer', (c) => c.notNull())
+    .addColumn('package_count', 'integer', (c) => c.notNull())
+    .addColumn('weight_grams', 'bigint', (c) => c.notNull())
+    .addColumn('created_by', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute()
+  await db.schema.createIndex('manifests_carrier_location').on('manifests').columns(['carrier_id', 'location_id', 'date']).execute()
+
+  await db.schema
+    .createTable('shipments')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('number', 'text', (c) => c.notNull().unique())
+    .addColumn('fulfillment_order_id', 'text', (c) => c.notNull())
+    .addColumn('fulfillment_number', 'text', (c) => c.notNull())
+    .addColumn('order_id', 'text', (c) => c.notNull())
+    .addColumn('order_number', 'text', (c) => c.notNull())
+    .addColumn('carrier_id', 'text', (c) => c.notNull().references('carriers.id'))
+    .addColumn('service_id', 'text', (c) => c.notNull().references('carrier_services.id'))
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('tracking_number', 'text', (c) => c.notNull().unique())
+    .addColumn('carrier_reference', 'text', (c) => c.notNull())
+    .addColumn('cost_amount', 'bigint', (c) => c.notNull())
+    .addColumn('cost_currency', 'text', (c) => c.notNull())
+    .addColumn('freight_amount', 'bigint')
+    .addColumn('freight_currency', 'text')
+    .addColumn('shipping_method', 'text')
+    .addColumn('requires_proof', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('delivery_code', 'text')
+    .addColumn('proof_failures', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('origin_location_id', 'text', (c) => c.notNull().references('locations.id'))
+    .addColumn('destination', 'text', (c) => c.notNull())
+    .addColumn('residential', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('promised_by', 'text')
+    .addColumn('ship_date', 'text', (c) => c.notNull())
+    .addColumn('estimated_delivery_date', 'text')
+    .addColumn('weight_grams', 'bigint', (c) => c.notNull())
+    .addColumn('package_count', 'integer', (c) => c.notNull())
+    .addColumn('manifest_id', 'text', (c) => c.references('manifests.id'))
+    .addColumn('last_event_at', 'text')
+    .addColumn('delivered_at', 'text')
+    .addColumn('cancelled_at', 'text')
+    .addColumn('cancel_reason', 'text')
+    .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .execute()
+  await db.schema.createIndex('shipments_order').on('shipments').columns(['order_id']).execute()
+  await db.schema.createIndex('shipments_fulfillment_order').on('shipments').columns(['fulfillment_order_id']).execute()
+  await db.schema.createIndex('shipments_status').on('shipments').columns(['status', 'id']).execute()
+  // The end-of-day manifest looks for un-manifested labels of one carrier at one location.
+  await db.schema.createIndex('shipments_to_manifest').on('shipments').columns(['carrier_id', 'origin_location_id', 'status']).execute()
+  await db.schema.createIndex('shipments_manifest').on('shipments').columns(['manifest_id']).execute()
+
+  await db.schema
+    .createTable('shipment_packages')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('shipment_id', 'text', (c) => c.notNull().references('shipments.id'))
+    .addColumn('seq', 'integer', (c) => c.notNull())
+    .addColumn('fulfillment_package_id', 'text', (c) => c.notNull())
+    .addColumn('tracking_number', 'text', (c) => c.notNull().unique())
+    .addColumn('box_code', 'text')
+    .addColumn('length_mm', 'integer', (c) => c.notNull())
+    .addColumn('width_mm', 'integer', (c) => c.notNull())
+    .addColumn('height_mm', 'integer', (c) => c.notNull())
+    .addColumn('weight_grams', 'integer', (c) => c.notNull())
+    .addColumn('contents', 'text', (c) => c.notNull())
+    .execute()
+  await db.schema.createIndex('shipment_packages_shipment').on('shipment_packages').columns(['shipment_id', 'seq']).execute()
+
+  await db.schema
+    .createTable('tracking_events')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('shipment_id', 'text', (c) => c.notNull().references('shipments.id'))
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('occurred_at', 'text', (c) => c.notNull())
+    .addColumn('location', 'text')
+    .addColumn('detail', 'text')
+    .addColumn('source', 'text', (c) => c.notNull())
+    .addColumn('proof', 'text')
+    // 1 when the event moved the shipment's state; late and repeated scans are kept with 0.
+    .addColumn('applied', 'integer', (c) => c.notNull())
+    .addColumn('recorded_by', 'text', (c) => c.notNull())
+    .addColumn('recorded_at', 'text', (c) => c.notNull())
+    // A carrier resending the same scan is recognised by status and time.
+    .addUniqueConstraint('tracking_events_dedup', ['shipment_id', 'status', 'occurred_at'])
+    .execute()
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  for (const t of ['tracking_events', 'shipment_packages', 'shipments', 'manifests', 'carrier_labels', 'shipping_methods', 'carrier_services', 'carriers']) {
+    await db.schema.dropTable(t).execute()
+  }
+}

@@ -34,4 +34,34 @@ export {
 export { isValidTrackingNumber, makeTrackingNumber, normalizeTrackingNumber, s10CheckDigit } from './tracking-number.js'
 export { createShippingService, type ShippingService } from './service.js'
 export { shippingRoutes } from './routes.js'
+export { SHIPMENT_STATUSES, TRACKING_STATUSES, shipmentMachine, type ShipmentStatus, type TrackingStatus } from './machine.js'
+export {
+  carrierSchema,
+  carrierServiceSchema,
+  manifestSchema,
+  ratesResultSchema,
+  shipmentPackageSchema,
+  shipmentSchema,
+  shippingMethodSchema,
+  trackingEventSchema,
+  type Carrier,
+  type CarrierService,
+  type Manifest,
+  type RatesResult,
+  type Shipment,
+  type ShipmentPackage,
+  type ShippingMethod,
+  type TrackingEvent,
+} from './schema.js'
+export {
+  createAdapterRegistry,
+  type AdapterEnv,
+  type AdapterRegistry,
+  type CarrierAdapter,
+  type CarrierConfig,
+  type CarrierServiceConfig,
+  type CreatedLabel,
+} from './carrier-adapter.js'
+export { tableRateAdapter } from './table-rate-carrier.js'
+export { customerFreight, type CustomerFreight, type FreightRule } from './freight.js'
 export type { CostDestination, CostEstimator, LabelPurchase, PackageSpec, ShipmentListener, ShipmentRequest } from './ports.js'

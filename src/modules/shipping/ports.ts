@@ -1,6 +1,7 @@
 import type { Trx } from '../../db/transaction.js'
 import type { Address } from '../../kernel/address.js'
 import type { Ctx } from '../../kernel/context.js'
+import type { Money } from '../../kernel/money.js'
 
 /** One package as packed: box, measured weight and what is in it. */
 export interface PackageSpec {
@@ -33,6 +34,8 @@ export interface ShipmentRequest {
   requiresProof: boolean
   /** ISO date the parcel leaves. */
   shipDate: string
+  /** The order's merchandise value (net of discounts), for a shipping method's free-shipping threshold. */
+  merchandiseValue?: Money
 }
 
 /** A bought label: what the carrier adapter returned, before it is recorded. */
