@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import cluster from 'node:cluster'
+import { readFileSync } from 'node:fs'
+import cliProgress from 'cli-progress'
 import { Command, Option } from 'commander'
 import { loadConfig, type Config } from './config.js'
 import { connect } from './db/connection.js'
@@ -11,6 +13,7 @@ import { systemActor } from './kernel/context.js'
 import { createServices } from './services.js'
 import { serve } from './server.js'
 import { runChecks } from './check.js'
+import { importCentroidFile, simulateBody, simulationTable } from './modules/routing/index.js'
 import { existingOrders, formatSummary, seedDemo, type SeedSummary } from './seed/demo.js'
 
 const program = new Command()
@@ -127,6 +130,55 @@ program
       return seedDemo(conn.db, s, { orders, seed })
     })
     printSeedSummary(summary)
+  })
+
+const geo = program.command('geo').description('Geographic reference data for order routing')
+geo
+  .command('import <file>')
+  .description('Load postal-code centroids from a CSV file with a header row: country,postal_code,latitude,longitude (codes already loaded are updated)')
+  .option('--delimiter <char>', 'field delimiter; \\t for tab', ',')
+  .action(async (file: string, o) => {
+    const bar = new cliProgress.SingleBar({ format: 'postal codes {bar} {percentage}% | {rows} rows', stream: process.stderr }, cliProgress.Presets.shades_classic)
+    bar.start(1, 0, { rows: 0 })
+    const r = await withDb((conn, s) =>
+      importCentroidFile(conn.db, s.routing, cliCtx, file, {
+        delimiter: o.delimiter === '\\t' ? '\t' : o.delimiter,
+        onProgress: (bytes, size, rows) => {
+          bar.setTotal(size)
+          bar.update(bytes, { rows })
+        },
+      }),
+    ).finally(() => bar.stop())
+    console.log(`loaded ${r.loaded} postal code centroid(s) from ${file}${r.duplicates ? ` (${r.duplicates} repeated code(s): the last row won)` : ''}; skipped ${r.skipped} row(s)`)
+    for (const s of r.skips) console.log(`  line ${s.line}: ${s.reason}`)
+    if (r.skipped > r.skips.length) console.log(`  … and ${r.skipped - r.skips.length} more`)
+  })
+
+const routing = program.command('routing').description('Order routing policies')
+routing
+  .command('simulate')
+  .description('Run routing policies over past or given orders without reserving anything: fill rate, split rate, distance, estimated shipping cost')
+  .option('--policy <file>', "policy JSON to try (default: the stored policy of each order's channel)")
+  .option('--compare <file>', 'a second policy JSON, run over the same orders side by side')
+  .option('--orders <file>', 'JSON array of orders [{destination: {country, postalCode?, …}, lines: [{sku, quantity}]}] instead of past ones')
+  .option('--from <date>', 'past orders created from this date or time')
+  .option('--to <date>', 'past orders created up to this date or time')
+  .option('--channel <code>', 'channel of the past orders (or of the given ones)')
+  .option('--limit <n>', 'at most this many past orders', '1000')
+  .option('--json', 'print the report as JSON')
+  .action(async (o) => {
+    const json = (f?: string) => (f === undefined ? undefined : JSON.parse(readFileSync(f, 'utf8')))
+    const parsed = simulateBody.safeParse({
+      policy: json(o.policy),
+      compare: json(o.compare),
+      ...(o.orders ? { orders: json(o.orders), channel: o.channel } : { window: { createdFrom: o.from, createdTo: o.to, channel: o.channel, limit: Number(o.limit) } }),
+    })
+    if (!parsed.success) throw new Error(`invalid input:\n  ${parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('\n  ')}`)
+    const input = parsed.data
+    const report = await withDb((conn, s) => s.routing.simulate(conn.db, cliCtx, input))
+    if (o.json) return console.log(JSON.stringify(report, null, 2))
+    console.log(`${report.orders} ${report.source === 'inline' ? 'given' : 'past'} order(s), routed from the stock available now (nothing reserved):`)
+    console.table(simulationTable(report))
   })
 
 /** `serve --demo`: loads the demo data set into a database that has no orders yet. */

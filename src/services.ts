@@ -6,7 +6,7 @@ import { createLocationService } from './modules/locations/index.js'
 import { createCustomerService } from './modules/customers/index.js'
 import { createInventoryService } from './modules/inventory/index.js'
 import { createOrderService } from './modules/orders/index.js'
-import { createRoutingService, singleThenSplit } from './modules/routing/index.js'
+import { createRoutingService } from './modules/routing/index.js'
 import { createShippingService } from './modules/shipping/index.js'
 import { createFulfillmentService } from './modules/fulfillment/index.js'
 
@@ -23,9 +23,9 @@ export function createServices(d: { clock: Clock; apiKeyCacheSeconds: number }) 
   // Shipping reports deliveries and cancelled shipments to fulfilment, which reports picks,
   // shortfalls and shipments to order management: both through ports bound here.
   const shipping = createShippingService({ locations, catalog, listener: () => fulfillment.shipmentListener })
-  const routing = createRoutingService({ locations, catalog, inventory, shipping, orders: () => orders.demand })
+  const routing = createRoutingService({ locations, catalog, inventory, shipping, channels, orders: () => orders.demand })
   const fulfillment = createFulfillmentService({ catalog, locations, inventory, shipping, orders: () => orders.fulfillmentPort })
-  const orders = createOrderService({ channels, catalog, customers, locations, inventory, strategy: singleThenSplit, fulfillment })
+  const orders = createOrderService({ channels, catalog, customers, locations, inventory, routing, shipping, fulfillment })
   return { clock: d.clock, channels, catalog, locations, customers, auth, inventory, orders, routing, shipping, fulfillment }
 }
 

@@ -1,5 +1,5 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely'
-import { Migrator } from 'kysely'
+import { Migrator, PostgresAdapter, sql } from 'kysely'
 import * as m0001 from './migrations/2026-11-21T0001_auth_channels.js'
 import * as m0002 from './migrations/2026-11-21T0002_catalog_locations.js'
 import * as m0003 from './migrations/2026-11-21T0003_inventory.js'
@@ -35,7 +35,11 @@ const provider: MigrationProvider = { getMigrations: async () => migrations }
 
 /** Brings the schema up to date; returns the names of the migrations it ran. */
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider })
+  // Kysely looks for its bookkeeping tables in every schema it can see; on PostgreSQL pin them to
+  // the schema this connection works in (search_path), so databases with several schemas stay apart.
+  const migrationTableSchema =
+    db.getExecutor().adapter instanceof PostgresAdapter ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0].schema : undefined
+  const migrator = new Migrator({ db, provider, ...(migrationTableSchema ? { migrationTableSchema } : {}) })
   const { error, results } = await migrator.migrateToLatest()
   if (error) throw error instanceof Error ? error : new Error(String(error))
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)

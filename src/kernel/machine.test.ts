@@ -20,7 +20,7 @@ describe('machine tables', () => {
 })
 
 describe('order lifecycle', () => {
-  const snap = (o: Partial<OrderSnapshot> = {}): OrderSnapshot => ({ openHolds: 0, shippedQty: 0, openQty: 1, ...o })
+  const snap = (o: Partial<OrderSnapshot> = {}): OrderSnapshot => ({ openHolds: 0, shippedQty: 0, deliveredQty: 0, openQty: 1, ...o })
 
   it('given a pending order without holds, confirm makes it confirmed', () => {
     expect(orderMachine.next('pending', 'confirm', snap())).toBe('confirmed')
@@ -39,13 +39,18 @@ describe('order lifecycle', () => {
       expect(() => orderMachine.next(s, 'hold', snap())).toThrow(AppError)
     }
   })
+  it('given everything still ordered is delivered, the order may complete; with units in transit it may not', () => {
+    expect(orderMachine.next('confirmed', 'complete', snap({ openQty: 0, shippedQty: 2, deliveredQty: 2 }))).toBe('completed')
+    expect(() => orderMachine.next('confirmed', 'complete', snap({ openQty: 0, shippedQty: 2, deliveredQty: 1 }))).toThrow(expect.objectContaining({ code: 'order.not_fully_delivered' }))
+    expect(orderMachine.allowed('confirmed', snap({ shippedQty: 1, deliveredQty: 1 }))).not.toContain('deliver')
+  })
   it('edit keeps the state it runs in', () => {
     expect(orderMachine.next('on_hold', 'edit', snap())).toBe('on_hold')
   })
 
   it('a random sequence of commands never leaves the table, and allowed() agrees with next()', () => {
     const commands = Object.keys(orderMachine.transitions) as (keyof typeof orderMachine.transitions)[]
-    const arbSnap = fc.record({ openHolds: fc.integer({ min: 0, max: 2 }), shippedQty: fc.integer({ min: 0, max: 2 }), openQty: fc.integer({ min: 0, max: 2 }) })
+    const arbSnap = fc.record({ openHolds: fc.integer({ min: 0, max: 2 }), shippedQty: fc.integer({ min: 0, max: 2 }), deliveredQty: fc.integer({ min: 0, max: 2 }), openQty: fc.integer({ min: 0, max: 2 }) })
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.constantFrom(...commands), arbSnap), { maxLength: 30 }), (steps) => {
         let state: (typeof ORDER_STATUSES)[number] = orderMachine.initial

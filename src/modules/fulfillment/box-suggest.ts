@@ -173,20 +173,23 @@ export function suggestBoxes(input: SuggestBoxesInput): BoxSuggestion {
 
   const packages = open.map((p): SuggestedPackage => {
     const counts = new Map<string, number>()
-    const fragile = new Map<string, number>()
-    for (const u of p.units) {
-      counts.set(u.sku, (counts.get(u.sku) ?? 0) + 1)
-      if (u.fragile) fragile.set(u.sku, (fragile.get(u.sku) ?? 0) + 1)
-    }
-    const instructions = [...fragile].map(([sku, n]) => `Wrap ${n} × ${sku} in protective material, keeping ${padding} mm of padding on every side`)
-    if (fragile.size > 0) instructions.push('Fill the voids so nothing moves, and mark the box FRAGILE')
+    for (const u of p.units) counts.set(u.sku, (counts.get(u.sku) ?? 0) + 1)
     return {
       box: p.box,
       items: [...counts].map(([sku, quantity]) => ({ sku, quantity })),
       weightGrams: p.weight,
       billableWeightGrams: Math.max(dimensionalWeightGrams(p.box, dimDivisor), p.weight),
-      instructions,
+      instructions: fragileInstructions(p.units.map((u) => ({ sku: u.sku, quantity: 1, fragile: u.fragile })), padding),
     }
   })
   return { packages, unfittable }
+}
+
+/** What the packer is told for the fragile items of one package (also for a box the packer chose). */
+export function fragileInstructions(items: { sku: string; quantity: number; fragile: boolean }[], paddingMm = FRAGILE_PADDING_MM): string[] {
+  const fragile = new Map<string, number>()
+  for (const i of items) if (i.fragile && i.quantity > 0) fragile.set(i.sku, (fragile.get(i.sku) ?? 0) + i.quantity)
+  const instructions = [...fragile].map(([sku, n]) => `Wrap ${n} × ${sku} in protective material, keeping ${paddingMm} mm of padding on every side`)
+  if (fragile.size > 0) instructions.push('Fill the voids so nothing moves, and mark the box FRAGILE')
+  return instructions
 }

@@ -98,6 +98,20 @@ describe('planPickWave', () => {
     })
     expect(wave.fulfillmentOrderIds).toEqual(['fo_1', 'fo_2'])
   })
+
+  it('fills a cart measured in litres by the volume of what it picks', () => {
+    const big = (lineId: string, quantity: number) => ({ ...line(lineId, 'BOX', quantity), unitLitres: 12.5 })
+    const wave = planPickWave({
+      fulfillmentOrders: [fo('fo_1', 1, [big('a', 2)]), fo('fo_2', 2, [big('b', 9)]), fo('fo_3', 3, [big('c', 3)]), fo('fo_4', 4, [line('d', 'PEN', 40)])],
+      stock: [bin('BOX', 'A-01', 1, 100), bin('PEN', 'A-02', 2, 100)],
+      cartCapacityLitres: 70,
+    })
+    // 25 l, then 112.5 l never fits, then 37.5 l brings it to 62.5 l; pens without dimensions take no room.
+    expect(wave.fulfillmentOrderIds).toEqual(['fo_1', 'fo_3', 'fo_4'])
+    expect(wave.deferred).toEqual([{ fulfillmentOrderId: 'fo_2', reason: 'exceeds_cart_capacity' }])
+    const full = planPickWave({ fulfillmentOrders: [fo('fo_1', 1, [big('a', 5)]), fo('fo_2', 2, [big('b', 1)])], stock: [bin('BOX', 'A-01', 1, 100)], cartCapacityLitres: 70 })
+    expect(full.deferred).toEqual([{ fulfillmentOrderId: 'fo_2', reason: 'cart_full' }])
+  })
 })
 
 describe('planPickWave properties', () => {

@@ -10,6 +10,8 @@ export interface WaveLine {
   quantity: number
   /** Lot-tracked items leave first-expiry-first-out (FEFO). */
   lotTracked: boolean
+  /** Volume of one unit, for a cart measured in litres. */
+  unitLitres?: number
 }
 
 export interface WaveFulfillmentOrder {
@@ -39,6 +41,8 @@ export interface PickWaveInput {
   maxOrders?: number
   /** Units the cart holds; counts the units that will actually be picked, not the shortfall. */
   cartCapacityUnits?: number
+  /** Volume the cart holds, counted like the units: what will actually be picked. */
+  cartCapacityLitres?: number
   /** When given, lots that expired before this date (same format as `expiresOn`) are not picked. */
   today?: string
 }
@@ -64,7 +68,7 @@ export interface LinePick {
   short: number
 }
 
-/** Units no bin holds: the service re-routes or backorders them. */
+/** Units no bin holds: the service leaves such an order for a later wave (its units wait in staging to be put away). */
 export interface Shortfall {
   fulfillmentOrderId: string
   lineId: string
@@ -124,7 +128,7 @@ function byFirstExpiry(a: BinStock, b: BinStock): number {
 }
 
 export function planPickWave(input: PickWaveInput): PickWave {
-  const { maxOrders, cartCapacityUnits, today } = input
+  const { maxOrders, cartCapacityUnits, cartCapacityLitres, today } = input
 
   // One bucket per sku × bin × lot; duplicate rows add up.
   const buckets = new Map<string, Bucket>()
@@ -156,6 +160,7 @@ export function planPickWave(input: PickWaveInput): PickWave {
     const taken = new Map<string, number>()
     const draws: Draw[] = []
     const lines: LinePick[] = []
+    let litres = 0
     for (const line of order.lines) {
       const requested = Math.max(0, Math.trunc(line.quantity))
       let open = requested
@@ -167,16 +172,18 @@ export function planPickWave(input: PickWaveInput): PickWave {
         const qty = Math.min(left, open)
         taken.set(b.key, (taken.get(b.key) ?? 0) + qty)
         draws.push({ key: b.key, fulfillmentOrderId: order.id, lineId: line.lineId, quantity: qty })
+        litres += qty * (line.unitLitres ?? 0)
         open -= qty
       }
       lines.push({ fulfillmentOrderId: order.id, lineId: line.lineId, sku: line.sku, requested, picked: requested - open, short: open })
     }
-    return { draws, lines, units: draws.reduce((s, d) => s + d.quantity, 0) }
+    return { draws, lines, units: draws.reduce((s, d) => s + d.quantity, 0), litres }
   }
 
   const wave: PickWave = { fulfillmentOrderIds: [], pickLines: [], lines: [], shortfalls: [], deferred: [] }
   const draws: Draw[] = []
   let cartUnits = 0
+  let cartLitres = 0
   let blocked: DeferReason | null = null
 
   for (const order of [...input.fulfillmentOrders].sort(compareForRelease)) {
@@ -190,9 +197,11 @@ export function planPickWave(input: PickWaveInput): PickWave {
       continue
     }
     const plan = allocate(order)
-    if (cartCapacityUnits !== undefined && cartUnits + plan.units > cartCapacityUnits) {
-      if (plan.units > cartCapacityUnits) {
-        // Never fits any cart: skip it (the service splits it) rather than block every wave behind it.
+    const overUnits = cartCapacityUnits !== undefined && cartUnits + plan.units > cartCapacityUnits
+    const overLitres = cartCapacityLitres !== undefined && cartLitres + plan.litres > cartCapacityLitres
+    if (overUnits || overLitres) {
+      if ((cartCapacityUnits !== undefined && plan.units > cartCapacityUnits) || (cartCapacityLitres !== undefined && plan.litres > cartCapacityLitres)) {
+        // Never fits any cart: skip it (it goes on a wave of its own) rather than block every wave behind it.
         wave.deferred.push({ fulfillmentOrderId: order.id, reason: 'exceeds_cart_capacity' })
         continue
       }
@@ -204,6 +213,7 @@ export function planPickWave(input: PickWaveInput): PickWave {
     for (const d of plan.draws) remaining.set(d.key, (remaining.get(d.key) ?? 0) - d.quantity)
     draws.push(...plan.draws)
     cartUnits += plan.units
+    cartLitres += plan.litres
     wave.fulfillmentOrderIds.push(order.id)
     wave.lines.push(...plan.lines)
     for (const l of plan.lines) if (l.short > 0) wave.shortfalls.push({ fulfillmentOrderId: l.fulfillmentOrderId, lineId: l.lineId, sku: l.sku, quantity: l.short })

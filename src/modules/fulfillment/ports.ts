@@ -48,6 +48,8 @@ export interface OrderHeader {
   shippingAddress: unknown
   email: string
   createdAt: string
+  /** Tax included, without freight: what free-shipping thresholds look at. */
+  merchandiseValue: { amount: number; currency: string }
 }
 
 /** Open units of one order line reserved at one location: what that location is to ship. */

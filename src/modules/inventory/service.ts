@@ -354,6 +354,24 @@ export function createInventoryService(d: { catalog: CatalogService; locations: 
       return rows.map((r) => ({ bin: r.binCode || null, lot: r.lot || null, expiresOn: r.expiresOn, onHand: r.onHand }))
     },
 
+    /**
+     * Units on hand per bin and lot at one location (`''` = no bin / no lot), of these products or
+     * every one, in one bin or all: what pick waves plan from and what fulfilment's staging check reads.
+     */
+    async bucketsAt(db: Db | Trx, locationId: string, filter: { productIds?: string[]; bin?: string } = {}) {
+      const query = (productIds?: string[]) => {
+        let q = db.selectFrom('stockBuckets').select(['productId', 'binCode', 'lot', 'expiresOn', 'onHand']).where('locationId', '=', locationId).where('onHand', '>', 0)
+        if (productIds) q = q.where('productId', 'in', productIds)
+        if (filter.bin !== undefined) q = q.where('binCode', '=', filter.bin)
+        return q.execute()
+      }
+      if (!filter.productIds) return query()
+      const unique = [...new Set(filter.productIds)]
+      const rows: Awaited<ReturnType<typeof query>> = []
+      for (let i = 0; i < unique.length; i += 500) rows.push(...(await query(unique.slice(i, i + 500))))
+      return rows
+    },
+
     async ledger(db: Db, q: { sku?: string; location?: string; kind?: LedgerKind; limit: number; cursor?: string }) {
       const { product, location, locations, none } = await resolveFilters(db, q)
       if (none) return { data: [], nextCursor: null }

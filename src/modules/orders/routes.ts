@@ -6,6 +6,7 @@ import type { Clock } from '../../kernel/clock.js'
 import { ctxOf, etagOf, idempotencyKeyOf, optionalIfMatch, requireIfMatch } from '../../kernel/http.js'
 import { isUniqueViolation } from '../../kernel/idempotency.js'
 import { page } from '../../kernel/pagination.js'
+import { routingDecisionSchema } from '../routing/index.js'
 import { cancelOrderBody, createOrderBody, editOrderBody, orderListQuery, orderSchema, placeHoldBody, releaseHoldBody } from './schema.js'
 import type { OrderService } from './service.js'
 
@@ -131,5 +132,16 @@ export const orderRoutes =
       config: { permission: 'orders:read' },
       schema: { tags, summary: "The order's timeline: who did what, when, from → to, and why", params: idParams, response: { 200: z.object({ data: z.array(timelineEntry) }) } },
       handler: async (req) => ({ data: await d.orders.timeline(d.db, ctxOf(req, d.clock), req.params.id) }),
+    })
+
+    app.get('/orders/:id/routing', {
+      config: { permission: 'orders:read' },
+      schema: {
+        tags,
+        summary: "Where the order's units were routed and why: every candidate location with its scores per ranker, and the filters that removed the others",
+        params: idParams,
+        response: { 200: z.object({ data: z.array(routingDecisionSchema) }) },
+      },
+      handler: async (req) => ({ data: await d.orders.routingDecisions(d.db, ctxOf(req, d.clock), req.params.id) }),
     })
   }

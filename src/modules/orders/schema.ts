@@ -38,10 +38,13 @@ export const createOrderBody = z
     currency: currencySchema.optional().describe("Defaults to the first line's catalog currency."),
     lines: z.array(lineInput).min(1).max(500),
     shippingMethod: z.string().trim().max(100).optional(),
-    shippingAmount: minorUnits.default(0).describe('Freight charged to the customer, in minor units.'),
+    shippingAmount: minorUnits
+      .optional()
+      .describe("Freight charged to the customer, in minor units. Omitted: computed by the `shippingMethod`'s rule (flat, per kg, free over a value) when Ordo knows that method, else 0."),
     payment: paymentInput.optional().describe('Omitted means pending (a `payment` hold).'),
     notes: z.string().max(5000).optional(),
     promisedDeliveryDate: dateOrDateTime.optional(),
+    allowSplit: z.boolean().optional().describe('false: ship everything from one location, or wait for stock (backorder). Omitted: the routing policy of the channel decides.'),
   })
   .superRefine((b, ctx) => {
     if (!b.customer && !b.customerId) ctx.addIssue({ code: 'custom', path: ['customer'], message: 'send customer (inline) or customerId' })
@@ -154,6 +157,11 @@ export const orderSchema = z
     payment: z.object({ status: z.enum(PAYMENT_INPUT_STATUSES), amount: z.number().int(), method: z.string().nullable(), reference: z.string().nullable() }),
     notes: z.string().nullable(),
     promisedDeliveryDate: z.string().nullable(),
+    allowSplit: z.boolean().nullable(),
+    origin: z
+      .object({ orderId: z.string(), kind: z.enum(['replacement', 'exchange']), ref: z.string().nullable() })
+      .nullable()
+      .describe('Set on replacement and exchange orders: the order they replace and the return that caused them.'),
     lines: z.array(orderLineSchema),
     holds: z.array(holdSchema).describe('Open holds first, then released ones.'),
     allowedActions: z.array(z.string()).describe('Commands that are legal now (see GET /v1/lifecycles).'),

@@ -16,8 +16,9 @@ import type { Customer, CustomerService } from '../customers/index.js'
 import { stockKey, type BackorderPort, type InventoryService } from '../inventory/index.js'
 import type { Location, LocationService } from '../locations/index.js'
 import type { AllocatedUnits, FulfillmentSync, LineUnits, OrderHeader, OrderPort } from '../fulfillment/index.js'
-import type { DemandSource } from '../routing/index.js'
-import type { AllocationPlan, AllocationStrategy, DemandLine } from '../routing/index.js'
+import type { ReturnsOrderPort } from '../returns/index.js'
+import type { ShippingService } from '../shipping/index.js'
+import type { AllocationPlan, DemandLine, DemandSource, RoutingService, RoutingTrigger } from '../routing/index.js'
 import { orderMachine, type FulfillmentStatus, type HoldCode, type OrderSnapshot, type OrderStatus } from './machine.js'
 import { priceOrder } from './pricing.js'
 import type { CancelOrderBody, CreateOrderBody, EditOrderBody, Order, OrderHold, OrderListQuery } from './schema.js'
@@ -103,7 +104,8 @@ export function createOrderService(d: {
   customers: CustomerService
   locations: LocationService
   inventory: InventoryService
-  strategy: AllocationStrategy
+  routing: Pick<RoutingService, 'strategyFor' | 'locate' | 'recordDecision' | 'decisions'>
+  shipping: Pick<ShippingService, 'orderFreight'>
   fulfillment: FulfillmentSync
 }) {
   // Channel codes never change, so id → code is cached for good.
@@ -156,6 +158,8 @@ export function createOrderService(d: {
       payment: { status: payment.status, amount: payment.amount, method: payment.method, reference: payment.reference },
       notes: o.row.notes,
       promisedDeliveryDate: o.row.promisedDeliveryDate,
+      allowSplit: o.row.allowSplit === null ? null : o.row.allowSplit === 1,
+      origin: o.row.originOrderId ? { orderId: o.row.originOrderId, kind: o.row.originKind as 'replacement' | 'exchange', ref: o.row.originRef } : null,
       lines: o.lines.map((l) => ({
         id: l.id,
         lineNo: l.lineNo,
@@ -208,22 +212,42 @@ export function createOrderService(d: {
   }
 
   /**
-   * Plans with the allocation strategy and reserves the plan with guarded updates. A reservation
-   * that loses a race (someone took the units in between) is planned again on fresh numbers; what
-   * still finds no stock is backordered.
+   * Routes demand with the channel's routing policy and reserves the plan with guarded updates.
+   * A reservation that loses a race (someone took the units in between) is planned again on fresh
+   * numbers; what still finds no stock is backordered. The first plan's explanation is kept as
+   * the order's routing decision.
    */
-  async function allocateAndReserve(trx: Trx, ctx: Ctx, demand: DemandLine[], destination: Address, locations: Location[]) {
+  async function allocateAndReserve(
+    trx: Trx,
+    ctx: Ctx,
+    o: Loaded,
+    demand: DemandLine[],
+    trigger: RoutingTrigger,
+    opts: { destination?: Address; locations?: Location[]; excludeLocationIds?: string[]; weights?: Map<string, number> } = {},
+  ) {
     const reserved: ReservedUnits[] = []
     let remaining = demand.filter((l) => l.quantity > 0)
+    if (!remaining.length) return { reserved, backordered: new Map<string, number>() }
+    const destination = opts.destination ?? (JSON.parse(o.row.shippingAddress) as Address)
+    const [strategy, located, locations, weights] = await Promise.all([
+      d.routing.strategyFor(trx, { channelId: o.row.channelId }),
+      d.routing.locate(trx, destination),
+      opts.locations ?? d.locations.listAll(trx),
+      opts.weights ?? d.catalog.findByIds(trx, [...new Set(remaining.map((l) => l.productId))]).then((m) => new Map([...m.values()].map((p) => [p.id, p.weightGrams]))),
+    ])
+    remaining = remaining.map((l) => ({ ...l, weightGrams: weights.get(l.productId) ?? 0 }))
+    const candidates = locations.map((l) => ({ id: l.id, code: l.code, active: l.active, priority: l.priority, latitude: l.latitude, longitude: l.longitude, type: l.type, country: l.address.country }))
+    const where = { country: destination.country, region: destination.region, postalCode: destination.postalCode, latitude: located?.latitude ?? null, longitude: located?.longitude ?? null, source: located?.source ?? null }
     let explanation: AllocationPlan['explanation'] | undefined
-    const candidates = locations.map((l) => ({ id: l.id, code: l.code, active: l.active, priority: l.priority, latitude: l.latitude, longitude: l.longitude }))
     for (let attempt = 0; attempt < 3 && remaining.length; attempt++) {
       const available = await d.inventory.availability(trx, remaining.map((l) => l.productId))
-      const plan = d.strategy.allocate({
+      const plan = strategy.allocate({
         lines: remaining,
-        destination: { country: destination.country, latitude: destination.latitude, longitude: destination.longitude },
+        destination: where,
         locations: candidates,
         available: (p, l) => available.get(stockKey(p, l)) ?? 0,
+        allowSplit: o.row.allowSplit === null ? undefined : o.row.allowSplit === 1,
+        excludeLocationIds: opts.excludeLocationIds,
       })
       explanation ??= plan.explanation
       if (!plan.allocations.length) break
@@ -242,9 +266,10 @@ export function createOrderService(d: {
       remaining = remaining.map((l) => ({ ...l, quantity: left.get(l.lineId)! })).filter((l) => l.quantity > 0)
       if (!lostRace) break
     }
+    if (explanation) await d.routing.recordDecision(trx, ctx, { orderId: o.row.id, trigger, explanation })
     const backordered = new Map<string, number>()
     for (const l of remaining) backordered.set(l.lineId, l.quantity)
-    return { reserved, backordered, explanation }
+    return { reserved, backordered }
   }
 
   /** Adds reserved units to allocation rows (one per line × location), inserting or topping up, in the database and in `o`. */
@@ -279,6 +304,16 @@ export function createOrderService(d: {
     o.allocations = o.allocations.filter((a) => a.quantity > 0)
     line.allocatedQty -= quantity - left
     return quantity - left
+  }
+
+  /** The freight the customer pays by the shipping method's rule (free-over thresholds look at the merchandise value after discounts, tax included). */
+  async function freightFor(trx: Trx, method: string | undefined, lines: LineRow[], products: Map<string, Product>, currency: string, address: Address, taxCodes: Map<string, string>): Promise<number> {
+    if (!method) return 0
+    const merchandise = reprice(lines, address, 0, taxCodes).total
+    const weightOf = new Map([...products.values()].map((p) => [p.id, p.weightGrams]))
+    const weightGrams = lines.reduce((s, l) => s + (weightOf.get(l.productId) ?? 0) * l.quantity, 0)
+    const freight = await d.shipping.orderFreight(trx, { method, weightGrams, merchandiseValue: { amount: merchandise, currency } })
+    return freight?.amount ?? 0
   }
 
   /** Prices every line on its open quantity for the ship-to address and returns the order totals. */
@@ -319,7 +354,7 @@ export function createOrderService(d: {
   }
 
   /** Writes the order row, guarded by the version the use case read (optimistic concurrency). */
-  async function saveOrder(trx: Trx, ctx: Ctx, o: Loaded, patch: Partial<OrderRow>, at: string) {
+  async function saveOrder(trx: Trx, o: Loaded, patch: Partial<OrderRow>, at: string) {
     const version = o.row.version
     const fulfillmentStatus = deriveFulfillmentStatus(o.lines)
     const r = await trx
@@ -330,6 +365,11 @@ export function createOrderService(d: {
       .executeTakeFirst()
     if (Number(r.numUpdatedRows) !== 1) throw new AppError(409, 'order.version_conflict', 'The order was changed by someone else at the same time; read it again and retry.')
     Object.assign(o.row, patch, { fulfillmentStatus, version: version + 1, updatedAt: at })
+  }
+
+  /** Records the order's events, then lets its fulfilment orders follow (their events come after the cause). */
+  async function recordAndSync(trx: Trx, ctx: Ctx, o: Loaded, events: NewEvent[]) {
+    await recordEvents(trx, ctx, events)
     await syncFulfillment(trx, ctx, o)
   }
 
@@ -346,6 +386,7 @@ export function createOrderService(d: {
       shippingAddress: JSON.parse(o.row.shippingAddress),
       email: o.row.email,
       createdAt: o.row.createdAt,
+      merchandiseValue: { amount: o.row.total - o.row.shippingTotal, currency: o.row.currency },
     }
     const lineOf = new Map(o.lines.map((l) => [l.id, l]))
     const units: AllocatedUnits[] = o.allocations
@@ -384,7 +425,8 @@ export function createOrderService(d: {
     }
   }
 
-  const allocationEvents = (o: Loaded, reserved: { lineId: string; locationId: string; quantity: number }[], backordered: Map<string, number>, locs: Map<string, string>, reason: string | null, explanation?: AllocationPlan['explanation']): NewEvent[] => {
+  /** The order's own record of where units were reserved and what waits; the why is the routing decision (GET …/routing). */
+  const allocationEvents = (o: Loaded, reserved: { lineId: string; locationId: string; quantity: number }[], backordered: Map<string, number>, locs: Map<string, string>, reason: string | null): NewEvent[] => {
     const skuOf = new Map(o.lines.map((l) => [l.id, l.sku]))
     const events: NewEvent[] = []
     if (reserved.length) {
@@ -394,7 +436,7 @@ export function createOrderService(d: {
         entityId: o.row.id,
         orderId: o.row.id,
         reason,
-        data: { allocations: reserved.map((a) => ({ sku: skuOf.get(a.lineId), lineId: a.lineId, location: locs.get(a.locationId), quantity: a.quantity })), ...(explanation ? { explanation } : {}) },
+        data: { allocations: reserved.map((a) => ({ sku: skuOf.get(a.lineId), lineId: a.lineId, location: locs.get(a.locationId), quantity: a.quantity })) },
       })
     }
     if (backordered.size) {
@@ -404,7 +446,7 @@ export function createOrderService(d: {
         entityId: o.row.id,
         orderId: o.row.id,
         reason,
-        data: { lines: [...backordered].map(([lineId, quantity]) => ({ sku: skuOf.get(lineId), lineId, quantity })), ...(explanation && !reserved.length ? { explanation } : {}) },
+        data: { lines: [...backordered].map(([lineId, quantity]) => ({ sku: skuOf.get(lineId), lineId, quantity })) },
       })
     }
     return events
@@ -414,7 +456,7 @@ export function createOrderService(d: {
     const customer = known ?? (await d.customers.get(db, o.row.customerId))
     const payment = JSON.parse(o.row.payment) as StoredPayment
     const address = JSON.parse(o.row.shippingAddress) as Address
-    return verifyOrder({
+    const proposals = verifyOrder({
       customer,
       shippingAddress: address,
       currency: o.row.currency,
@@ -427,11 +469,13 @@ export function createOrderService(d: {
       payment,
       total: o.row.total,
     })
+    // A replacement or exchange is priced by the return that caused it, not by the catalog.
+    return o.row.originKind ? proposals.filter((p) => p.code !== 'price') : proposals
   }
 
   const service = {
     /** Creates an order: checks, prices, verifies, reserves and allocates it, in one transaction. */
-    async create(trx: Trx, ctx: Ctx, input: CreateOrderBody, opts: { idempotencyKey?: string } = {}): Promise<{ order: Order; replayed: boolean }> {
+    async create(trx: Trx, ctx: Ctx, input: CreateOrderBody, opts: { idempotencyKey?: string; origin?: { orderId: string; kind: 'replacement' | 'exchange'; ref: string } } = {}): Promise<{ order: Order; replayed: boolean }> {
       const at = ctx.clock.now().toISOString()
       const boundChannel = ctx.actor.channelId
       const code = input.channel ?? (boundChannel ? await channelCode(trx, boundChannel) : undefined)
@@ -470,7 +514,7 @@ export function createOrderService(d: {
       const orderId = newId('ord')
       const lines = input.lines.map((l, i) => newLine(orderId, i + 1, products.get(l.sku)!, l, at))
       const taxCodes = new Map([...products.values()].map((p) => [p.id, p.taxCode]))
-      const totals = reprice(lines, input.shippingAddress, input.shippingAmount, taxCodes)
+      const totals = reprice(lines, input.shippingAddress, input.shippingAmount ?? (await freightFor(trx, input.shippingMethod, lines, products, currency, input.shippingAddress, taxCodes)), taxCodes)
       const payment: StoredPayment = {
         status: input.payment?.status ?? 'pending',
         amount: input.payment?.amount ?? totals.total,
@@ -502,6 +546,10 @@ export function createOrderService(d: {
           payment: JSON.stringify(payment),
           notes: input.notes ?? null,
           promisedDeliveryDate: input.promisedDeliveryDate ?? null,
+          allowSplit: input.allowSplit === undefined ? null : Number(input.allowSplit),
+          originOrderId: opts.origin?.orderId ?? null,
+          originKind: opts.origin?.kind ?? null,
+          originRef: opts.origin?.ref ?? null,
           cancelReason: null,
           cancelledAt: null,
           version: 1,
@@ -517,12 +565,13 @@ export function createOrderService(d: {
       const status: OrderStatus = holds.added.length ? 'on_hold' : orderMachine.next('pending', 'confirm', snapshotOf(o))
 
       // Held orders are reserved too: nothing is sold twice while a person decides.
-      const { reserved, backordered, explanation } = await allocateAndReserve(
+      const { reserved, backordered } = await allocateAndReserve(
         trx,
         ctx,
+        o,
         lines.map((l) => ({ lineId: l.id, productId: l.productId, quantity: l.quantity })),
-        input.shippingAddress,
-        locations,
+        'created',
+        { destination: input.shippingAddress, locations, weights: new Map([...products.values()].map((p) => [p.id, p.weightGrams])) },
       )
       for (const l of lines) {
         l.allocatedQty = reserved.filter((a) => a.lineId === l.id).reduce((s, a) => s + a.quantity, 0)
@@ -536,7 +585,6 @@ export function createOrderService(d: {
       o.allocations = mergeAllocations(reserved).map((a) => ({ id: newId('alc'), orderId, createdAt: at, updatedAt: at, ...a }))
       if (o.allocations.length) await trx.insertInto('orderAllocations').values(o.allocations).execute()
       await writeHolds(trx, holds)
-      await syncFulfillment(trx, ctx, o)
       const locs = new Map(locations.map((l) => [l.id, l.code]))
       await recordEvents(trx, ctx, [
         { type: 'order.created', entity: 'order', entityId: orderId, orderId, to: 'pending', data: { number: o.row.number, channel: channel.code, externalId: o.row.externalId, total: totals.total, currency } },
@@ -552,8 +600,9 @@ export function createOrderService(d: {
               reason: holds.added.map((h) => h.detail).join(' '),
               data: { holds: holds.added.map((h) => ({ id: h.id, code: h.code, detail: h.detail })) },
             },
-        ...allocationEvents(o, reserved, backordered, locs, null, explanation),
+        ...allocationEvents(o, reserved, backordered, locs, null),
       ])
+      await syncFulfillment(trx, ctx, o)
       if (opts.idempotencyKey) await saveIdempotent(trx, ctx.actor.id, opts.idempotencyKey, requestHash, 'order', orderId, at)
       return { order: shape(o, { channel: channel.code, customer, locationCodes: locs }), replayed: false }
     },
@@ -682,7 +731,7 @@ export function createOrderService(d: {
       }
 
       const locations = await d.locations.listAll(trx)
-      const { reserved, backordered } = await allocateAndReserve(trx, ctx, demand, address, locations)
+      const { reserved, backordered } = await allocateAndReserve(trx, ctx, o, demand, 'edited', { destination: address, locations })
       for (const l of o.lines) {
         l.allocatedQty += reserved.filter((a) => a.lineId === l.id).reduce((s, a) => s + a.quantity, 0)
         l.backorderedQty += backordered.get(l.id) ?? 0
@@ -721,7 +770,6 @@ export function createOrderService(d: {
       const to: OrderStatus = openHolds ? 'on_hold' : from === 'on_hold' ? orderMachine.next(from, 'release', snapshotOf(o)) : from === 'pending' ? 'confirmed' : from
       await saveOrder(
         trx,
-        ctx,
         o,
         {
           status: to,
@@ -752,7 +800,7 @@ export function createOrderService(d: {
         events.push({ type: 'order.hold_released', entity: 'order', entityId: o.row.id, orderId: o.row.id, reason: h.releaseNote, data: { holdId: h.id, code: h.code } })
       }
       if (from !== to && to === 'confirmed') events.push({ type: from === 'on_hold' ? 'order.released' : 'order.confirmed', entity: 'order', entityId: o.row.id, orderId: o.row.id, from, to, reason: 're-verified after edit' })
-      await recordEvents(trx, ctx, events)
+      await recordAndSync(trx, ctx, o, events)
       return shapeLoaded(trx, o, locations)
     },
 
@@ -805,8 +853,8 @@ export function createOrderService(d: {
         patch = { status: to, payment: JSON.stringify(payment), subtotal: totals.subtotal, discountTotal: totals.discount, taxTotal: totals.tax, shippingTotal: totals.shipping, total: totals.total }
       }
       await writeLineBuckets(trx, o.lines)
-      await saveOrder(trx, ctx, o, patch, at)
-      await recordEvents(trx, ctx, [
+      await saveOrder(trx, o, patch, at)
+      await recordAndSync(trx, ctx, o, [
         to === 'cancelled'
           ? { type: 'order.cancelled', entity: 'order', entityId: o.row.id, orderId: o.row.id, from, to, reason: input.reason, data: { lines: cancelled } }
           : { type: 'order.lines_cancelled', entity: 'order', entityId: o.row.id, orderId: o.row.id, from, to, reason: input.reason, data: { lines: cancelled } },
@@ -822,8 +870,8 @@ export function createOrderService(d: {
       const hold: HoldRow = { id: newId('hold'), orderId: o.row.id, code: input.code, detail: input.detail, source: 'manual', createdBy: actorLabel(ctx.actor), createdAt: at, releasedAt: null, releasedBy: null, releaseNote: null }
       await trx.insertInto('orderHolds').values(hold).execute()
       o.holds.push(hold)
-      await saveOrder(trx, ctx, o, { status: to }, at)
-      await recordEvents(trx, ctx, [{ type: 'order.held', entity: 'order', entityId: o.row.id, orderId: o.row.id, from, to, reason: input.detail, data: { holds: [{ id: hold.id, code: hold.code, detail: hold.detail }] } }])
+      await saveOrder(trx, o, { status: to }, at)
+      await recordAndSync(trx, ctx, o, [{ type: 'order.held', entity: 'order', entityId: o.row.id, orderId: o.row.id, from, to, reason: input.detail, data: { holds: [{ id: hold.id, code: hold.code, detail: hold.detail }] } }])
       return shapeLoaded(trx, o)
     },
 
@@ -839,11 +887,17 @@ export function createOrderService(d: {
       await trx.updateTable('orderHolds').set({ releasedAt: at, releasedBy: hold.releasedBy, releaseNote: hold.releaseNote }).where('id', '=', hold.id).where('releasedAt', 'is', null).execute()
       const snap = snapshotOf(o)
       const to: OrderStatus = from === 'on_hold' && snap.openHolds === 0 ? orderMachine.next(from, 'release', snap) : from
-      await saveOrder(trx, ctx, o, { status: to }, at)
+      await saveOrder(trx, o, { status: to }, at)
       const events: NewEvent[] = [{ type: 'order.hold_released', entity: 'order', entityId: o.row.id, orderId: o.row.id, reason: note ?? null, data: { holdId: hold.id, code: hold.code } }]
       if (to !== from) events.push({ type: 'order.released', entity: 'order', entityId: o.row.id, orderId: o.row.id, from, to, reason: `last hold (${hold.code}) released` })
-      await recordEvents(trx, ctx, events)
+      await recordAndSync(trx, ctx, o, events)
       return shapeLoaded(trx, o)
+    },
+
+    /** The order's routing decisions with their explanations, oldest first. */
+    async routingDecisions(db: Db, ctx: Ctx, id: string) {
+      const o = await load(db, ctx, id)
+      return d.routing.decisions(db, o.row.id)
     },
 
     /** The order's timeline: every event recorded for it, oldest first. */
@@ -890,8 +944,8 @@ export function createOrderService(d: {
           const at = ctx.clock.now().toISOString()
           await upsertAllocations(trx, o, [{ lineId: line.id, productId, locationId, quantity: take }], at)
           await writeLineBuckets(trx, [line])
-          await saveOrder(trx, ctx, o, {}, at)
-          await recordEvents(trx, ctx, allocationEvents(o, [{ lineId: line.id, locationId, quantity: take }], new Map(), locs, `stock arrived at ${location.code}`))
+          await saveOrder(trx, o, {}, at)
+          await recordAndSync(trx, ctx, o, allocationEvents(o, [{ lineId: line.id, locationId, quantity: take }], new Map(), locs, `stock arrived at ${location.code}`))
         }
         if (!progressed) return
       }
@@ -913,8 +967,8 @@ export function createOrderService(d: {
         left -= freed
         const at = ctx.clock.now().toISOString()
         await writeLineBuckets(trx, [line])
-        await saveOrder(trx, ctx, o, {}, at)
-        await recordEvents(trx, ctx, [
+        await saveOrder(trx, o, {}, at)
+        await recordAndSync(trx, ctx, o, [
           { type: 'order.backordered', entity: 'order', entityId: o.row.id, orderId: o.row.id, reason: `stock correction at ${locs.get(locationId)}`, data: { lines: [{ sku: line.sku, lineId: line.id, quantity: freed, location: locs.get(locationId) }] } },
         ])
       }
@@ -979,7 +1033,7 @@ export function createOrderService(d: {
       orderMachine.next(o.row.status as OrderStatus, 'pick', snapshotOf(o))
       for (const u of lines) lineOn(o, u.orderLineId).pickedQty += u.quantity
       await writeLineBuckets(trx, o.lines)
-      await saveOrder(trx, ctx, o, {}, ctx.clock.now().toISOString())
+      await saveOrder(trx, o, {}, ctx.clock.now().toISOString())
     },
 
     async reroute(trx, ctx, orderId, lines, reason) {
@@ -997,7 +1051,7 @@ export function createOrderService(d: {
       const address = JSON.parse(o.row.shippingAddress) as Address
       // The location that failed is left out of this attempt: its stock figures are what just proved wrong.
       const failed = new Set(lines.map((u) => u.locationId))
-      const { reserved, backordered, explanation } = await allocateAndReserve(trx, ctx, freed, address, locations.filter((l) => !failed.has(l.id)))
+      const { reserved, backordered } = await allocateAndReserve(trx, ctx, o, freed, 'reroute', { locations, excludeLocationIds: [...failed] })
       const at = ctx.clock.now().toISOString()
       await upsertAllocations(trx, o, reserved, at)
       for (const l of o.lines) {
@@ -1005,11 +1059,11 @@ export function createOrderService(d: {
         l.backorderedQty += backordered.get(l.id) ?? 0
       }
       await writeLineBuckets(trx, o.lines)
-      await saveOrder(trx, ctx, o, {}, at)
+      await saveOrder(trx, o, {}, at)
       const locs = new Map(locations.map((l) => [l.id, l.code]))
-      await recordEvents(trx, ctx, [
+      await recordAndSync(trx, ctx, o, [
         { type: 'order.rerouted', entity: 'order', entityId: o.row.id, orderId: o.row.id, reason, data: { lines: unitsData(o, lines, locs) } },
-        ...allocationEvents(o, reserved, backordered, locs, reason, explanation),
+        ...allocationEvents(o, reserved, backordered, locs, reason),
       ])
     },
 
@@ -1025,8 +1079,8 @@ export function createOrderService(d: {
       }
       o.allocations = o.allocations.filter((a) => a.quantity > 0)
       await writeLineBuckets(trx, o.lines)
-      await saveOrder(trx, ctx, o, {}, ctx.clock.now().toISOString())
-      await recordEvents(trx, ctx, [
+      await saveOrder(trx, o, {}, ctx.clock.now().toISOString())
+      await recordAndSync(trx, ctx, o, [
         { type: 'order.shipped', entity: 'order', entityId: o.row.id, orderId: o.row.id, data: { shipmentId: ref.shipmentId, trackingNumber: ref.trackingNumber, fulfillmentStatus: o.row.fulfillmentStatus, lines: unitsData(o, lines, await locationCodes(trx)) } },
       ])
     },
@@ -1050,8 +1104,8 @@ export function createOrderService(d: {
         line.allocatedQty += u.quantity
       }
       await writeLineBuckets(trx, o.lines)
-      await saveOrder(trx, ctx, o, {}, at)
-      await recordEvents(trx, ctx, [
+      await saveOrder(trx, o, {}, at)
+      await recordAndSync(trx, ctx, o, [
         { type: 'order.shipment_cancelled', entity: 'order', entityId: o.row.id, orderId: o.row.id, data: { shipmentId: ref.shipmentId, trackingNumber: ref.trackingNumber, lines: unitsData(o, lines, await locationCodes(trx)) } },
       ])
     },
@@ -1068,12 +1122,159 @@ export function createOrderService(d: {
       const snap = snapshotOf(o)
       const to = orderMachine.allowed(from, snap).includes('complete') ? orderMachine.next(from, 'complete', snap) : from
       await writeLineBuckets(trx, o.lines)
-      await saveOrder(trx, ctx, o, { status: to }, ctx.clock.now().toISOString())
+      await saveOrder(trx, o, { status: to }, ctx.clock.now().toISOString())
       const events: NewEvent[] = [
         { type: 'order.delivered', entity: 'order', entityId: o.row.id, orderId: o.row.id, data: { shipmentId: ref.shipmentId, trackingNumber: ref.trackingNumber, fulfillmentStatus: o.row.fulfillmentStatus, lines: unitsData(o, lines) } },
       ]
       if (to !== from) events.push({ type: 'order.completed', entity: 'order', entityId: o.row.id, orderId: o.row.id, from, to, reason: 'every unit delivered' })
-      await recordEvents(trx, ctx, events)
+      await recordAndSync(trx, ctx, o, events)
+    },
+  }
+
+  const returnRef = (ref: { returnId: string; number: string }) => ({ returnId: ref.returnId, return: ref.number })
+  /** Changes one bucket of some lines of an order, within bounds, and records one event. */
+  async function changeReturnBucket(
+    trx: Trx,
+    ctx: Ctx,
+    orderId: string,
+    lines: { orderLineId: string; quantity: number }[],
+    apply: (line: LineRow, quantity: number) => string | null,
+    event: { type: string; ref: { returnId: string; number: string } },
+  ) {
+    const o = await loadForFulfillment(trx, ctx, orderId)
+    for (const u of lines) {
+      const refusal = apply(lineOn(o, u.orderLineId), u.quantity)
+      if (refusal) throw new AppError(409, 'order.return_quantity', `${o.row.number}: ${refusal}`)
+    }
+    await writeLineBuckets(trx, o.lines)
+    await saveOrder(trx, o, {}, ctx.clock.now().toISOString())
+    await recordEvents(trx, ctx, [{ type: event.type, entity: 'order', entityId: o.row.id, orderId: o.row.id, reason: event.ref.number, data: { ...returnRef(event.ref), lines: unitsData(o, lines) } }])
+  }
+
+  const returnsPort: ReturnsOrderPort = {
+    async returnable(db, ctx, orderId) {
+      const o = await load(db, ctx, orderId)
+      const [customer, deliveries] = await Promise.all([
+        d.customers.get(db, o.row.customerId),
+        db.selectFrom('events').select(['data', 'occurredAt']).where('orderId', '=', o.row.id).where('type', '=', 'order.delivered').orderBy('id').execute(),
+      ])
+      const deliveredAt = new Map<string, string>()
+      for (const e of deliveries) for (const l of (JSON.parse(e.data) as { lines: { lineId: string }[] }).lines) deliveredAt.set(l.lineId, e.occurredAt)
+      const payment = JSON.parse(o.row.payment) as StoredPayment & { refunded?: number }
+      return {
+        id: o.row.id,
+        number: o.row.number,
+        channelId: o.row.channelId,
+        status: o.row.status,
+        currency: o.row.currency,
+        customer: { id: customer.id, email: customer.email, name: customer.name ?? null },
+        shippingAddress: JSON.parse(o.row.shippingAddress) as Address,
+        shippingTotal: o.row.shippingTotal,
+        paymentStatus: o.row.paymentStatus,
+        payment: { method: payment.method, reference: payment.reference, amount: payment.amount },
+        refundedAmount: payment.refunded ?? 0,
+        lines: o.lines.map((l) => {
+          const units = l.quantity - l.cancelledQty
+          return {
+            id: l.id,
+            sku: l.sku,
+            name: l.name,
+            productId: l.productId,
+            quantity: l.quantity,
+            unitPaid: units > 0 ? Math.round(l.lineTotal / units) : 0,
+            deliveredQuantity: l.deliveredQty,
+            returnRequestedQuantity: l.returnRequestedQty,
+            returnedQuantity: l.returnedQty,
+            deliveredAt: deliveredAt.get(l.id) ?? null,
+          }
+        }),
+      }
+    },
+
+    requestReturn: (trx, ctx, orderId, lines, ref) =>
+      changeReturnBucket(
+        trx,
+        ctx,
+        orderId,
+        lines,
+        (line, q) => {
+          if (line.returnRequestedQty + q > line.deliveredQty) return `only ${line.deliveredQty - line.returnRequestedQty} delivered unit(s) of ${line.sku} can still be returned`
+          line.returnRequestedQty += q
+          return null
+        },
+        { type: 'order.return_requested', ref },
+      ),
+
+    withdrawReturn: (trx, ctx, orderId, lines, ref) =>
+      changeReturnBucket(
+        trx,
+        ctx,
+        orderId,
+        lines,
+        (line, q) => {
+          if (line.returnRequestedQty - line.returnedQty < q) return `only ${line.returnRequestedQty - line.returnedQty} requested unit(s) of ${line.sku} are still on their way`
+          line.returnRequestedQty -= q
+          return null
+        },
+        { type: 'order.return_withdrawn', ref },
+      ),
+
+    returned: (trx, ctx, orderId, lines, ref) =>
+      changeReturnBucket(
+        trx,
+        ctx,
+        orderId,
+        lines,
+        (line, q) => {
+          if (line.returnedQty + q > line.returnRequestedQty) return `only ${line.returnRequestedQty - line.returnedQty} unit(s) of ${line.sku} were asked back`
+          line.returnedQty += q
+          return null
+        },
+        { type: 'order.returned', ref },
+      ),
+
+    async refunded(trx, ctx, orderId, refund, ref) {
+      const o = await loadForFulfillment(trx, ctx, orderId)
+      if (refund.currency !== o.row.currency) throw invalid('order.refund_currency', `${o.row.number} is in ${o.row.currency}, not ${refund.currency}.`, [{ path: 'currency', message: `must be ${o.row.currency}` }])
+      const payment = JSON.parse(o.row.payment) as StoredPayment & { refunded?: number }
+      const refunded = (payment.refunded ?? 0) + refund.amount
+      if (refund.amount <= 0 || refunded > payment.amount) {
+        throw new AppError(409, 'order.refund_exceeds_payment', `${o.row.number}: ${refunded} would exceed the ${payment.amount} paid.`)
+      }
+      payment.refunded = refunded
+      const from = o.row.paymentStatus
+      const to = refunded >= payment.amount ? 'refunded' : 'partially_refunded'
+      await saveOrder(trx, o, { payment: JSON.stringify(payment), paymentStatus: to }, ctx.clock.now().toISOString())
+      await recordEvents(trx, ctx, [
+        { type: 'order.refunded', entity: 'order', entityId: o.row.id, orderId: o.row.id, from, to, reason: ref.number, data: { ...returnRef(ref), refundId: refund.refundId, amount: refund.amount, currency: refund.currency, refunded, reference: refund.reference } },
+      ])
+    },
+
+    async createLinkedOrder(trx, ctx, orderId, lines, ref) {
+      const o = await loadForFulfillment(trx, ctx, orderId)
+      const customer = await d.customers.get(trx, o.row.customerId)
+      const total = lines.reduce((s, l) => s + l.unitPrice * l.quantity, 0)
+      const { order } = await service.create(
+        trx,
+        { ...ctx, actor: { ...ctx.actor, channelId: null } },
+        {
+          channel: await channelCode(trx, o.row.channelId),
+          externalId: `${ref.number}-${ref.kind}`,
+          customerId: customer.id,
+          shippingAddress: JSON.parse(o.row.shippingAddress) as Address,
+          currency: o.row.currency,
+          lines: lines.map((l) => ({ sku: l.sku, quantity: l.quantity, unitPrice: l.unitPrice })),
+          shippingMethod: o.row.shippingMethod ?? undefined,
+          shippingAmount: 0,
+          payment: { status: 'paid', amount: total, method: 'return', reference: ref.number },
+          notes: `${ref.kind === 'replacement' ? 'Replacement' : 'Exchange'} for ${o.row.number} (${ref.number})`,
+        },
+        { origin: { orderId: o.row.id, kind: ref.kind, ref: ref.number } },
+      )
+      await recordEvents(trx, ctx, [
+        { type: `order.${ref.kind}_created`, entity: 'order', entityId: o.row.id, orderId: o.row.id, reason: ref.number, data: { ...returnRef(ref), order: { id: order.id, number: order.number } } },
+      ])
+      return { id: order.id, number: order.number }
     },
   }
 
@@ -1099,7 +1300,7 @@ export function createOrderService(d: {
       }))
     },
   }
-  return { ...service, backorders, fulfillmentPort, demand }
+  return { ...service, backorders, fulfillmentPort, returnsPort, demand }
 }
 
 export type OrderService = ReturnType<typeof createOrderService>

@@ -21,6 +21,12 @@ export interface OrdersTable {
   payment: string
   notes: string | null
   promisedDeliveryDate: string | null
+  /** 1/0 to allow or forbid shipping from several locations; null follows the routing policy. */
+  allowSplit: number | null
+  /** A replacement or exchange order: the order it replaces, why (`replacement`|`exchange`) and the return number. */
+  originOrderId: string | null
+  originKind: string | null
+  originRef: string | null
   cancelReason: string | null
   cancelledAt: string | null
   version: number

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { singleThenSplit, type AllocationRequest, type CandidateLocation } from './allocate.js'
+import type { AllocationRequest, CandidateLocation } from './allocate.js'
+import { DEFAULT_POLICY } from './policy.js'
+import { compilePolicy } from './route.js'
+
+// The policy in force until one is stored, without shipping rates: ship complete from the nearest
+// location that can, else split across the fewest.
+const builtIn = compilePolicy(DEFAULT_POLICY, { scope: 'default', version: 0 }).strategy({ channel: 'web', estimateCost: null })
 
 const loc = (code: string, priority: number, latitude: number | null = null, longitude: number | null = null, active = true): CandidateLocation => ({
   id: `loc_${code}`,
@@ -17,9 +23,9 @@ const HAM = loc('HAM', 20, 53.551, 9.993)
 
 const stockOf = (table: Record<string, Record<string, number>>) => (p: string, l: string) => table[l]?.[p] ?? 0
 
-describe('singleThenSplit', () => {
+describe('the built-in default policy', () => {
   it('ships from the nearest location that has everything', () => {
-    const plan = singleThenSplit.allocate({
+    const plan = builtIn.allocate({
       lines: [{ lineId: 'l1', productId: 'A', quantity: 2 }],
       destination: { country: 'DE', latitude: 53.55, longitude: 10.0 }, // Hamburg
       locations: [BER, MUC, HAM],
@@ -27,12 +33,13 @@ describe('singleThenSplit', () => {
     })
     expect(plan.allocations).toEqual([{ lineId: 'l1', productId: 'A', locationId: 'loc_HAM', quantity: 2 }])
     expect(plan.explanation.decision).toBe('single_location')
-    expect(plan.explanation.rankedBy).toBe('distance')
+    expect(plan.explanation.destination).toMatchObject({ source: 'address' })
     expect(plan.explanation.candidates[0]).toMatchObject({ location: 'HAM', rank: 1, coversAll: true })
+    expect(plan.explanation.candidates[0].scores.distance).toEqual({ value: expect.closeTo(0.5, 0), score: 1 })
   })
 
-  it('falls back to priority without coordinates, and skips locations that cannot cover everything', () => {
-    const plan = singleThenSplit.allocate({
+  it('without coordinates measures from the country centre, and skips locations that cannot cover everything', () => {
+    const plan = builtIn.allocate({
       lines: [
         { lineId: 'l1', productId: 'A', quantity: 1 },
         { lineId: 'l2', productId: 'B', quantity: 1 },
@@ -41,12 +48,14 @@ describe('singleThenSplit', () => {
       locations: [BER, MUC, HAM],
       available: stockOf({ loc_MUC: { A: 9 }, loc_HAM: { A: 1, B: 1 }, loc_BER: { A: 1, B: 1 } }),
     })
+    // Berlin is a little nearer the centre of Germany, Hamburg has the better priority: priority tips it.
     expect(new Set(plan.allocations.map((a) => a.locationId))).toEqual(new Set(['loc_HAM']))
-    expect(plan.explanation.rankedBy).toBe('priority')
+    expect(plan.explanation.destination.source).toBe('country')
+    expect(plan.explanation.candidates.map((c) => [c.location, c.coversAll])).toEqual([['HAM', true], ['BER', true], ['MUC', false]])
   })
 
   it('splits with the fewest locations and backorders what nobody has', () => {
-    const plan = singleThenSplit.allocate({
+    const plan = builtIn.allocate({
       lines: [
         { lineId: 'l1', productId: 'A', quantity: 3 },
         { lineId: 'l2', productId: 'B', quantity: 2 },
@@ -56,13 +65,16 @@ describe('singleThenSplit', () => {
       locations: [BER, MUC, HAM, loc('OFF', 1, null, null, false)],
       available: stockOf({ loc_MUC: { A: 3 }, loc_HAM: { B: 2, A: 1 }, loc_BER: { B: 1 }, loc_OFF: { C: 9 } }),
     })
+    // Hamburg (3 units, nearer the centre) first, Munich for the rest of A; C only at the inactive OFF.
     expect(plan.allocations).toEqual([
-      { lineId: 'l1', productId: 'A', locationId: 'loc_MUC', quantity: 3 },
+      { lineId: 'l1', productId: 'A', locationId: 'loc_HAM', quantity: 1 },
       { lineId: 'l2', productId: 'B', locationId: 'loc_HAM', quantity: 2 },
+      { lineId: 'l1', productId: 'A', locationId: 'loc_MUC', quantity: 2 },
     ])
     expect(plan.backorders).toEqual([{ lineId: 'l3', quantity: 1 }])
     expect(plan.explanation.decision).toBe('partial_backorder')
-    expect(plan.explanation.excluded).toEqual([{ location: 'OFF', reason: 'inactive' }])
+    expect(plan.explanation.shipments.map((s) => s.location)).toEqual(['HAM', 'MUC'])
+    expect(plan.explanation.filtered).toEqual([{ location: 'OFF', filter: 'active', detail: 'inactive' }])
   })
 
   it('never promises more than is available, and accounts for every unit', () => {
@@ -81,7 +93,7 @@ describe('singleThenSplit', () => {
           locations,
           available: (p, l) => stock[locations.findIndex((x) => x.id === l)][products.indexOf(p)],
         }
-        const plan = singleThenSplit.allocate(req)
+        const plan = builtIn.allocate(req)
         for (const l of req.lines) {
           const allocated = plan.allocations.filter((a) => a.lineId === l.lineId).reduce((s, a) => s + a.quantity, 0)
           const backordered = plan.backorders.find((b) => b.lineId === l.lineId)?.quantity ?? 0

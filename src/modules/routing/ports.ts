@@ -12,5 +12,6 @@ export interface PastOrder {
 
 /** What routing asks of order management: past demand to simulate policies on. Implemented by orders. */
 export interface DemandSource {
+  /** The latest `limit` orders that were not cancelled, created within [createdFrom, createdTo] (ISO-8601 UTC timestamps), in any order. */
   pastOrders(db: Db, q: { createdFrom?: string; createdTo?: string; channelId?: string; limit: number }): Promise<PastOrder[]>
 }

@@ -25,7 +25,7 @@ import {
   type CarrierConfig,
   type CarrierServiceConfig,
 } from './carrier-adapter.js'
-import { customerFreight } from './freight.js'
+import { customerFreight, type CustomerFreight } from './freight.js'
 import { BEFORE_HANDOVER, COMMAND_OF, shipmentMachine, type ShipmentStatus, type TrackingStatus } from './machine.js'
 import type { CostEstimator, LabelPurchase, ShipmentListener, ShipmentRequest } from './ports.js'
 import { rateCardSchema, type Parcel, type Place, type Quote } from './rate-card.js'
@@ -211,6 +211,20 @@ const shopInputOf = (req: ShipmentRequest): ShopInput => ({
   merchandiseValue: req.merchandiseValue,
   weightGrams: req.packages.reduce((s, p) => s + p.weightGrams, 0),
 })
+
+/** A return parcel: from the customer back to one of our locations. */
+export interface ReturnLabelRequest {
+  returnId: string
+  returnNumber: string
+  orderId: string
+  orderNumber: string
+  /** Where the carrier collects it: the customer's (pickup) address, with their name. */
+  from: Address
+  toLocationId: string
+  weightGrams: number
+  /** ISO date the parcel leaves. */
+  shipDate: string
+}
 
 /** Carriers, services and rate cards; rate shopping; labels; shipments and their tracking; manifests. */
 export function createShippingService(d: { locations: LocationService; catalog: CatalogService; listener: () => ShipmentListener }) {
@@ -642,6 +656,52 @@ export function createShippingService(d: { locations: LocationService; catalog: 
     if (taken) throw conflict('carrier.tracking_prefix_taken', `Carrier "${taken.code}" already numbers its labels with prefix ${prefix}.`)
   }
 
+  /** Rate-shops a request and buys the named service's label (else the default's) with `key`, outside any transaction. */
+  async function purchaseLabel(db: Db, ctx: Ctx, req: ShipmentRequest, serviceCode: string | undefined, key: string): Promise<LabelPurchase> {
+    labelDb = db
+    const cat = await catalog(db)
+    const { result, quotes } = shop(cat, shopInputOf(req))
+    let chosen: CarrierServiceConfig
+    if (serviceCode !== undefined) {
+      const matches = cat.serviceByQualifiedCode.has(serviceCode)
+        ? [cat.serviceByQualifiedCode.get(serviceCode)!]
+        : cat.services.filter((s) => s.code === serviceCode && s.active && s.carrier.active)
+      if (matches.length !== 1) {
+        throw invalid('shipping.unknown_service', `No single carrier service "${serviceCode}"; name it as <carrier>.<service>.`, [
+          { path: 'serviceCode', message: matches.length ? 'ambiguous' : 'unknown service' },
+        ])
+      }
+      chosen = matches[0]
+      const quote = quotes.get(chosen.qualifiedCode)
+      if (!chosen.active || !chosen.carrier.active || !quote?.ok) {
+        const reason = !chosen.active || !chosen.carrier.active ? 'inactive' : quote && !quote.ok ? quote.reason : 'adapter_missing'
+        throw invalid('shipping.service_unavailable', `${chosen.qualifiedCode} cannot ship this (${reason}).`, [{ path: 'serviceCode', message: reason }])
+      }
+    } else {
+      if (!result.default) {
+        throw invalid('shipping.no_service', `No active carrier service can ship this (${result.explanation.rule}).`, [
+          { path: 'serviceCode', message: result.options.map((o) => `${o.service}: ${o.reason}`).join('; ') || 'no active carrier services' },
+        ])
+      }
+      chosen = cat.serviceByQualifiedCode.get(result.default)!
+    }
+    const option = result.options.find((o) => o.service === chosen.qualifiedCode)!
+    const adapter = adapterOf(chosen.carrier)
+    const label = await atCarrier(chosen.carrier, 'create the label', () => adapter.createLabel({ db, now: ctx.clock.now() }, req, chosen, key))
+    if (label.packageTrackingNumbers.length !== req.packages.length) {
+      throw new Error(`Adapter ${adapter.code} returned ${label.packageTrackingNumbers.length} package numbers for ${req.packages.length} packages`)
+    }
+    return {
+      carrierCode: chosen.carrier.code,
+      serviceCode: chosen.code,
+      trackingNumber: label.trackingNumber,
+      packageTrackingNumbers: label.packageTrackingNumbers,
+      cost: label.cost,
+      estimatedDeliveryDate: option.deliveryDate,
+      carrierReference: label.reference,
+    }
+  }
+
   const service = {
     /** Installed carrier adapters: integrations register theirs here at start-up (see docs/shipping.md). */
     adapters,
@@ -823,6 +883,15 @@ export function createShippingService(d: { locations: LocationService; catalog: 
       return toMethod(row)
     },
 
+    /**
+     * The freight a customer pays for an order shipped by `method` (cached master data: it runs on
+     * order intake); null when no active method has that code or it is priced in another currency.
+     */
+    async orderFreight(db: Db | Trx, q: { method: string; weightGrams: number; merchandiseValue: Money }): Promise<CustomerFreight | null> {
+      const method = (await catalog(db)).methods.find((m) => m.code === q.method && m.active)
+      return method && method.currency === q.merchandiseValue.currency ? customerFreight(method, q.weightGrams, q.merchandiseValue) : null
+    },
+
     listShippingMethods: async (db: Db | Trx): Promise<ShippingMethod[]> => (await db.selectFrom('shippingMethods').selectAll().orderBy('code').execute()).map(toMethod),
 
     async updateShippingMethod(trx: Trx, ctx: Ctx, code: string, input: UpdateShippingMethodBody, ifMatch?: number): Promise<ShippingMethod> {
@@ -924,53 +993,11 @@ export function createShippingService(d: { locations: LocationService; catalog: 
      * its attempt (1 + its shipments so far) and the packages, so a retry returns the same label.
      */
     async buyLabel(db: Db, ctx: Ctx, req: ShipmentRequest, serviceCode?: string): Promise<LabelPurchase> {
-      labelDb = db
       if (!req.packages.length) throw invalid('shipping.no_packages', 'A shipment needs at least one package.', [{ path: 'packages', message: 'empty' }])
-      const cat = await catalog(db)
-      const { result, quotes } = shop(cat, shopInputOf(req))
-      let chosen: CarrierServiceConfig
-      if (serviceCode !== undefined) {
-        const matches = cat.serviceByQualifiedCode.has(serviceCode)
-          ? [cat.serviceByQualifiedCode.get(serviceCode)!]
-          : cat.services.filter((s) => s.code === serviceCode && s.active && s.carrier.active)
-        if (matches.length !== 1) {
-          throw invalid('shipping.unknown_service', `No single carrier service "${serviceCode}"; name it as <carrier>.<service>.`, [
-            { path: 'serviceCode', message: matches.length ? 'ambiguous' : 'unknown service' },
-          ])
-        }
-        chosen = matches[0]
-        const quote = quotes.get(chosen.qualifiedCode)
-        if (!chosen.active || !chosen.carrier.active || !quote?.ok) {
-          const reason = !chosen.active || !chosen.carrier.active ? 'inactive' : quote && !quote.ok ? quote.reason : 'adapter_missing'
-          throw invalid('shipping.service_unavailable', `${chosen.qualifiedCode} cannot ship this (${reason}).`, [{ path: 'serviceCode', message: reason }])
-        }
-      } else {
-        if (!result.default) {
-          throw invalid('shipping.no_service', `No active carrier service can ship this (${result.explanation.rule}).`, [
-            { path: 'serviceCode', message: result.options.map((o) => `${o.service}: ${o.reason}`).join('; ') || 'no active carrier services' },
-          ])
-        }
-        chosen = cat.serviceByQualifiedCode.get(result.default)!
-      }
-      const option = result.options.find((o) => o.service === chosen.qualifiedCode)!
       const earlier = await db.selectFrom('shipments').select((eb) => eb.fn.countAll<number>().as('n')).where('fulfillmentOrderId', '=', req.fulfillmentOrderId).executeTakeFirstOrThrow()
       // The packages are part of the key: two partial shipments bought at once are two labels.
       const packages = createHash('sha256').update(req.packages.map((p) => p.id).join(',')).digest('base64url').slice(0, 12)
-      const key = `${req.fulfillmentOrderId}:${Number(earlier.n) + 1}:${packages}`
-      const adapter = adapterOf(chosen.carrier)
-      const label = await atCarrier(chosen.carrier, 'create the label', () => adapter.createLabel({ db, now: ctx.clock.now() }, req, chosen, key))
-      if (label.packageTrackingNumbers.length !== req.packages.length) {
-        throw new Error(`Adapter ${adapter.code} returned ${label.packageTrackingNumbers.length} package numbers for ${req.packages.length} packages`)
-      }
-      return {
-        carrierCode: chosen.carrier.code,
-        serviceCode: chosen.code,
-        trackingNumber: label.trackingNumber,
-        packageTrackingNumbers: label.packageTrackingNumbers,
-        cost: label.cost,
-        estimatedDeliveryDate: option.deliveryDate,
-        carrierReference: label.reference,
-      }
+      return purchaseLabel(db, ctx, req, serviceCode, `${req.fulfillmentOrderId}:${Number(earlier.n) + 1}:${packages}`)
     },
 
     /**
@@ -982,6 +1009,52 @@ export function createShippingService(d: { locations: LocationService; catalog: 
       if (!db) throw new Error('voidLabel: this shipping service has bought no label')
       const recorded = await db.selectFrom('shipments').select('id').where('trackingNumber', '=', purchase.trackingNumber).where('status', '!=', 'cancelled').executeTakeFirst()
       if (recorded) return
+      const carrier = (await catalog(db)).carrierByCode.get(purchase.carrierCode)
+      if (!carrier) throw notFound('carrier', purchase.carrierCode)
+      await atCarrier(carrier, 'void the label', () => adapterOf(carrier).voidLabel({ db, now: ctx.clock.now() }, carrier, purchase.carrierReference))
+    },
+
+    /**
+     * Buys a return label, outside any transaction: one parcel from the customer's address to the
+     * location that takes it back, rate-shopped and bought like an outbound label (key: the return
+     * and `:label`, so a retry gets the same label). Returns the purchase and the printable label.
+     */
+    async buyReturnLabel(db: Db, ctx: Ctx, req: ReturnLabelRequest, serviceCode?: string): Promise<{ purchase: LabelPurchase; label: LabelDoc }> {
+      const to = (await d.locations.listAll(db)).find((l) => l.id === req.toLocationId)
+      if (!to) throw notFound('location', req.toLocationId)
+      const shipment: ShipmentRequest = {
+        fulfillmentOrderId: req.returnId,
+        fulfillmentNumber: req.returnNumber,
+        orderId: req.orderId,
+        orderNumber: req.orderNumber,
+        // The sender is the customer, not one of our locations: adapters price and number from the origin's address.
+        origin: { locationId: '', code: '', name: req.from.name ?? '', address: req.from, latitude: req.from.latitude ?? null, longitude: req.from.longitude ?? null },
+        destination: { ...to.address, name: to.name, ...(to.latitude !== null && to.longitude !== null ? { latitude: to.latitude, longitude: to.longitude } : {}) },
+        residential: false,
+        packages: [{ id: `${req.returnId}:1`, boxCode: null, lengthMm: 0, widthMm: 0, heightMm: 0, weightGrams: Math.max(1, req.weightGrams), contents: [] }],
+        promisedBy: null,
+        shippingMethod: null,
+        requiresProof: false,
+        shipDate: req.shipDate,
+      }
+      const purchase = await purchaseLabel(db, ctx, shipment, serviceCode, `${req.returnId}:label`)
+      const svc = (await catalog(db)).serviceByQualifiedCode.get(`${purchase.carrierCode}.${purchase.serviceCode}`)!
+      const label: LabelDoc = {
+        trackingNumber: purchase.trackingNumber,
+        carrier: { code: svc.carrier.code, name: svc.carrier.name },
+        service: { code: svc.code, name: svc.name },
+        from: printAddress(req.from),
+        to: printAddress(to.address, to.name),
+        weightGrams: shipment.packages[0].weightGrams,
+        package: { index: 1, count: 1 },
+        reference: req.returnNumber,
+        shipDate: req.shipDate,
+      }
+      return { purchase, label }
+    },
+
+    /** Voids a return label at its carrier (the return was cancelled, or recording it failed). */
+    async voidReturnLabel(db: Db, ctx: Ctx, purchase: Pick<LabelPurchase, 'carrierCode' | 'carrierReference'>): Promise<void> {
       const carrier = (await catalog(db)).carrierByCode.get(purchase.carrierCode)
       if (!carrier) throw notFound('carrier', purchase.carrierCode)
       await atCarrier(carrier, 'void the label', () => adapterOf(carrier).voidLabel({ db, now: ctx.clock.now() }, carrier, purchase.carrierReference))

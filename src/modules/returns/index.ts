@@ -1,0 +1,1 @@
+export type { ReturnableOrder, ReturnsOrderPort } from './ports.js'
