@@ -27,6 +27,8 @@ import { orderRoutes } from './modules/orders/index.js'
 import { routingRoutes } from './modules/routing/index.js'
 import { fulfillmentRoutes } from './modules/fulfillment/index.js'
 import { shippingRoutes } from './modules/shipping/index.js'
+import { webhookRoutes } from './modules/webhooks/index.js'
+import { notificationRoutes } from './modules/notifications/index.js'
 
 export interface AppOptions {
   conn: Connection
@@ -162,6 +164,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await v1.register(routingRoutes({ ...deps, routing: services.routing }))
       await v1.register(fulfillmentRoutes({ ...deps, fulfillment: services.fulfillment }))
       await v1.register(shippingRoutes({ ...deps, shipping: services.shipping }))
+      await v1.register(webhookRoutes({ ...deps, webhooks: services.webhooks }))
+      await v1.register(notificationRoutes({ ...deps, notifications: services.notifications }))
     },
     { prefix: '/v1' },
   )

@@ -4,6 +4,8 @@ import { connect } from './db/connection.js'
 import { migrateToLatest } from './db/migrations.js'
 import { buildApp } from './app.js'
 import { stampEvents } from './kernel/events.js'
+import { systemClock } from './kernel/clock.js'
+import { startWorkers } from './workers.js'
 
 /**
  * Runs the HTTP server. With workers > 1 the primary migrates once and forks; each worker is a
@@ -32,9 +34,12 @@ export async function serve(config: Config, opts: { workers: number; onListening
           stampEvents(conn.db, conn.dialect).catch((err) => app.log.warn({ err }, 'event sequencer failed'))
         }, 250).unref()
       : undefined
+  // Webhook deliveries and customer e-mails run in every process; they share the work through the database.
+  const workers = startWorkers({ conn, services: app.services, clock: systemClock, log: app.log, webhooks: config.webhooks, notifications: config.notifications })
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down')
     clearInterval(sequencer)
+    await workers.stop()
     await app.close()
     await conn.close()
     process.exit(0)

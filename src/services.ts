@@ -9,6 +9,9 @@ import { createOrderService } from './modules/orders/index.js'
 import { createRoutingService } from './modules/routing/index.js'
 import { createShippingService } from './modules/shipping/index.js'
 import { createFulfillmentService } from './modules/fulfillment/index.js'
+import { notificationSettings, webhookSettings } from './config.js'
+import { createWebhookService } from './modules/webhooks/index.js'
+import { createNotificationService } from './modules/notifications/index.js'
 
 /** The composition root: plain services built from factories, dependencies passed by hand. */
 export function createServices(d: { clock: Clock; apiKeyCacheSeconds: number }) {
@@ -26,7 +29,9 @@ export function createServices(d: { clock: Clock; apiKeyCacheSeconds: number }) 
   const routing = createRoutingService({ locations, catalog, inventory, shipping, channels, orders: () => orders.demand })
   const fulfillment = createFulfillmentService({ catalog, locations, inventory, shipping, orders: () => orders.fulfillmentPort })
   const orders = createOrderService({ channels, catalog, customers, locations, inventory, routing, shipping, fulfillment })
-  return { clock: d.clock, channels, catalog, locations, customers, auth, inventory, orders, routing, shipping, fulfillment }
+  const webhooks = createWebhookService(webhookSettings())
+  const notifications = createNotificationService({ orders, channels, publicUrl: notificationSettings().publicUrl })
+  return { clock: d.clock, channels, catalog, locations, customers, auth, inventory, orders, routing, shipping, fulfillment, webhooks, notifications }
 }
 
 export type Services = ReturnType<typeof createServices>

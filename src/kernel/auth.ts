@@ -24,6 +24,8 @@ export const PERMISSIONS = [
   'shipping:write',
   'tracking:write',
   'events:read',
+  'webhooks:manage',
+  'notifications:manage',
   'keys:manage',
 ] as const
 export type Permission = (typeof PERMISSIONS)[number]

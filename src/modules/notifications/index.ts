@@ -1,0 +1,7 @@
+export { createNotificationService, type NotificationService } from './service.js'
+export { notificationRoutes } from './routes.js'
+export { createNotifier, type Notifier } from './notifier.js'
+export { createMailer, type Mailer, type OutgoingMail } from './mailer.js'
+export { TEMPLATE_EVENTS, type TemplateEvent } from './templates.js'
+export type { NotificationLinks } from './context.js'
+export { notificationSchema, NOTIFICATION_STATUSES, type Notification, type NotificationStatus } from './schema.js'

@@ -1,0 +1,7 @@
+export { createWebhookService, type WebhookService } from './service.js'
+export { webhookRoutes } from './routes.js'
+export { createWebhookDispatcher, type WebhookDispatcher } from './dispatcher.js'
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-schedule.js'
+export { verify as verifyWebhookSignature } from './signature.js'
+export type { WebhookEnvelope } from './envelope.js'
+export { endpointSchema, deliverySchema, DELIVERY_STATUSES, type WebhookEndpoint, type WebhookDelivery, type DeliveryStatus } from './schema.js'
