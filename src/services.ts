@@ -17,7 +17,8 @@ import { createNotificationService } from './modules/notifications/index.js'
 export function createServices(d: { clock: Clock; apiKeyCacheSeconds: number }) {
   const channels = createChannelService()
   const catalog = createCatalogService()
-  const locations = createLocationService()
+  // A deactivated location's open work is routed elsewhere by order management.
+  const locations = createLocationService({ listener: () => orders.locationListener })
   const customers = createCustomerService()
   const auth = createAuthService({ channels, cacheSeconds: d.apiKeyCacheSeconds })
   // Stock arriving or vanishing changes open orders: inventory calls back into order management

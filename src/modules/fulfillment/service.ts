@@ -230,6 +230,21 @@ export function createFulfillmentService(d: { catalog: CatalogService; locations
       return { data: await shapeAll(db, d.locations, await withLines(db, page.data)), nextCursor: page.nextCursor }
     },
 
+    /** Units picked at a location and not shipped yet, per order line: they are off the shelf, so re-routing leaves them be. */
+    async pickedAt(db: Db | Trx, locationId: string): Promise<Map<string, number>> {
+      const rows = await db
+        .selectFrom('fulfillmentOrderLines')
+        .innerJoin('fulfillmentOrders', 'fulfillmentOrders.id', 'fulfillmentOrderLines.fulfillmentOrderId')
+        .select(['fulfillmentOrderLines.orderLineId', 'fulfillmentOrderLines.pickedQty', 'fulfillmentOrderLines.shippedQty'])
+        .where('fulfillmentOrders.locationId', '=', locationId)
+        .where('fulfillmentOrders.status', 'in', ['picking', 'picked', 'packed'])
+        .where((eb) => eb('fulfillmentOrderLines.pickedQty', '>', eb.ref('fulfillmentOrderLines.shippedQty')))
+        .execute()
+      const picked = new Map<string, number>()
+      for (const r of rows) picked.set(r.orderLineId, (picked.get(r.orderLineId) ?? 0) + r.pickedQty - r.shippedQty)
+      return picked
+    },
+
     /**
      * The fulfilment part of `ordo check`: every unit in a staging bucket belongs to a fulfilment
      * order line (picked and not yet shipped, or waiting to be put away), lot by lot, and every
@@ -290,4 +305,4 @@ export function createFulfillmentService(d: { catalog: CatalogService; locations
 }
 
 export type FulfillmentService = ReturnType<typeof createFulfillmentService>
-export type FulfillmentSync = Pick<FulfillmentService, 'sync'>
+export type FulfillmentSync = Pick<FulfillmentService, 'sync' | 'pickedAt'>

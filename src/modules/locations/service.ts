@@ -39,7 +39,12 @@ const toBin = (r: Selectable<BinsTable>): Bin => ({
   createdAt: r.createdAt,
 })
 
-export function createLocationService() {
+/** What a location's owner must hear about: a location that stops shipping hands its open work on. Implemented by orders. */
+export interface LocationListener {
+  deactivated(trx: Trx, ctx: Ctx, location: Location): Promise<void>
+}
+
+export function createLocationService(d: { listener?: () => LocationListener } = {}) {
   // Allocation reads every location on every order; changes here clear it, other processes refresh within 2 s.
   const all = ttlCache<Location[]>(MASTER_DATA_TTL_MS)
   const get = async (db: Db | Trx, column: 'id' | 'code', value: string) => {
@@ -100,7 +105,9 @@ export function createLocationService() {
       if (Number(result.numUpdatedRows) !== 1) throw versionMismatch((await get(trx, 'id', current.id)).version)
       await recordEvent(trx, ctx, { type: 'location.updated', entity: 'location', entityId: current.id, data: { code: current.code, changes: input } })
       all.clear()
-      return get(trx, 'id', current.id)
+      const updated = await get(trx, 'id', current.id)
+      if (current.active && !updated.active) await d.listener?.().deactivated(trx, ctx, updated)
+      return updated
     },
 
     async list(db: Db | Trx, query: ListLocationsQuery): Promise<{ data: Location[]; nextCursor: string | null }> {

@@ -14,7 +14,7 @@ import type { CatalogService, Product } from '../catalog/index.js'
 import type { ChannelService } from '../channels/index.js'
 import type { Customer, CustomerService } from '../customers/index.js'
 import { stockKey, type BackorderPort, type InventoryService } from '../inventory/index.js'
-import type { Location, LocationService } from '../locations/index.js'
+import type { Location, LocationListener, LocationService } from '../locations/index.js'
 import type { AllocatedUnits, FulfillmentSync, LineUnits, OrderHeader, OrderPort } from '../fulfillment/index.js'
 import type { ReturnsOrderPort } from '../returns/index.js'
 import type { ShippingService } from '../shipping/index.js'
@@ -954,24 +954,32 @@ export function createOrderService(d: {
     /** A stock correction left fewer units than reserved: take units back from the newest orders into backorder. */
     async releaseForShortage(trx: Trx, ctx: Ctx, productId: string, locationId: string, quantity: number): Promise<void> {
       let left = quantity
-      const rows = await trx.selectFrom('orderAllocations').select(['orderId', 'lineId']).where('productId', '=', productId).where('locationId', '=', locationId).where('quantity', '>', 0).orderBy('id', 'desc').execute()
-      const locs = new Map((await d.locations.listAll(trx)).map((l) => [l.id, l.code]))
+      const rows = await trx.selectFrom('orderAllocations').select(['orderId', 'lineId', 'quantity']).where('productId', '=', productId).where('locationId', '=', locationId).where('quantity', '>', 0).orderBy('id', 'desc').execute()
+      const code = (await d.locations.listAll(trx)).find((l) => l.id === locationId)?.code ?? locationId
       for (const r of rows) {
         if (left <= 0) break
-        const o = await load(trx, { ...ctx, actor: { ...ctx.actor, channelId: null } }, r.orderId)
-        const line = o.lines.find((l) => l.id === r.lineId)!
-        const alloc = o.allocations.find((a) => a.lineId === line.id && a.locationId === locationId)!
-        const take = Math.min(alloc.quantity, left)
-        const freed = await releaseLine(trx, ctx, { ...o, allocations: [alloc] }, line, take, `stock correction at ${locs.get(locationId)}`)
-        line.backorderedQty += freed
-        left -= freed
-        const at = ctx.clock.now().toISOString()
-        await writeLineBuckets(trx, [line])
-        await saveOrder(trx, o, {}, at)
-        await recordAndSync(trx, ctx, o, [
-          { type: 'order.backordered', entity: 'order', entityId: o.row.id, orderId: o.row.id, reason: `stock correction at ${locs.get(locationId)}`, data: { lines: [{ sku: line.sku, lineId: line.id, quantity: freed, location: locs.get(locationId) }] } },
-        ])
+        const take = Math.min(r.quantity, left)
+        await fulfillmentPort.reroute(trx, ctx, r.orderId, [{ orderLineId: r.lineId, locationId, quantity: take }], `stock correction at ${code}`)
+        left -= take
       }
+    },
+
+    /**
+     * A location stopped shipping (deactivated): its reserved units that are still on the shelf
+     * are routed again by each order's policy, else backordered. Units already picked stay: they
+     * are off the shelf and leave from there.
+     */
+    async rerouteFrom(trx: Trx, ctx: Ctx, locationId: string, reason: string): Promise<void> {
+      const [rows, picked] = await Promise.all([
+        trx.selectFrom('orderAllocations').select(['orderId', 'lineId', 'quantity']).where('locationId', '=', locationId).where('quantity', '>', 0).orderBy('id').execute(),
+        d.fulfillment.pickedAt(trx, locationId),
+      ])
+      const byOrder = new Map<string, LineUnits[]>()
+      for (const r of rows) {
+        const onShelf = r.quantity - (picked.get(r.lineId) ?? 0)
+        if (onShelf > 0) byOrder.set(r.orderId, [...(byOrder.get(r.orderId) ?? []), { orderLineId: r.lineId, locationId, quantity: onShelf }])
+      }
+      for (const [orderId, lines] of byOrder) await fulfillmentPort.reroute(trx, ctx, orderId, lines, reason)
     },
 
     /**
@@ -1300,7 +1308,8 @@ export function createOrderService(d: {
       }))
     },
   }
-  return { ...service, backorders, fulfillmentPort, returnsPort, demand }
+  const locationListener: LocationListener = { deactivated: (trx, ctx, location) => service.rerouteFrom(trx, ctx, location.id, `${location.code} was deactivated`) }
+  return { ...service, backorders, fulfillmentPort, returnsPort, demand, locationListener }
 }
 
 export type OrderService = ReturnType<typeof createOrderService>
