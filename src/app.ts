@@ -2,6 +2,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest, 
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import rateLimit from '@fastify/rate-limit'
+import cookie from '@fastify/cookie'
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
@@ -12,12 +13,13 @@ import {
 } from 'fastify-type-provider-zod'
 import type { Connection } from './db/connection.js'
 import { systemClock, type Clock } from './kernel/clock.js'
-import { can, type Permission } from './kernel/auth.js'
+import { can } from './kernel/auth.js'
 import { AppError, STATUS_TITLES, type FieldError } from './kernel/errors.js'
 import { newId } from './kernel/ids.js'
 import { createServices, type Services } from './services.js'
 import { systemRoutes } from './system-routes.js'
-import { authRoutes, unauthorized } from './modules/auth/index.js'
+import { registerConsole } from './console.js'
+import { authRoutes, csrfMatches, SESSION_COOKIE, unauthorized } from './modules/auth/index.js'
 import { channelRoutes } from './modules/channels/index.js'
 import { catalogRoutes } from './modules/catalog/index.js'
 import { locationRoutes } from './modules/locations/index.js'
@@ -44,6 +46,8 @@ export interface AppOptions {
    * typed code, and re-parsing each one cost ~3.4 % of the server's CPU on order intake.
    */
   validateResponses?: boolean
+  /** The built console to serve at `/` (default web/dist; false: API only). */
+  consoleDir?: string | false
 }
 
 declare module 'fastify' {
@@ -77,6 +81,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const services = createServices({ clock, apiKeyCacheSeconds: opts.apiKeyCacheSeconds ?? 5 })
   app.decorate('services', services)
   app.decorateRequest('actor', null as never)
+  app.decorateRequest('userSession', null)
 
   await app.register(swagger, {
     openapi: {
@@ -87,13 +92,19 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         description:
           'Ordo order management system. Authenticate with `Authorization: Bearer <api key>`. Errors are RFC 9457 problem+json with a stable `code` and per-field `errors[]`.',
       },
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An Ordo API key (`ordo keys create`).' } } },
-      security: [{ apiKey: [] }],
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'An Ordo API key (`ordo keys create`).' },
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'The console\'s session (`POST /v1/session`); writes also need `x-csrf-token`.' },
+        },
+      },
+      security: [{ apiKey: [] }, { session: [] }],
     },
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
+  await app.register(cookie)
   await app.register(rateLimit, {
     max: opts.rateLimitPerMinute ?? 100_000,
     timeWindow: 60_000,
@@ -112,21 +123,34 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // Authentication and the role check run per /v1 route, after the rate limiter's own hook
   // (route-level hooks run after global ones, so a global hook would answer floods with 401
   // before they were ever counted).
+  // The console signs in with a session cookie instead of a key; as a browser sends cookies by
+  // itself, every cookie request that may change something must also echo the session's CSRF token.
   const authenticate = async (req: FastifyRequest) => {
     const header = req.headers.authorization
-    const m = header ? /^Bearer\s+(\S+)$/i.exec(header) : null
-    if (!m) throw unauthorized('Send an API key: Authorization: Bearer <key>.')
-    const actor = await services.auth.authenticate(conn.db, m[1], Date.now())
-    if (!actor) throw unauthorized('The API key is unknown or revoked.')
-    req.actor = actor
-    const permission = req.routeOptions.config?.permission as Permission | undefined
-    if (permission && !can(actor.role, permission)) {
-      throw new AppError(403, 'auth.forbidden', `Role "${actor.role}" may not do this (needs ${permission}).`)
+    const sessionToken = header ? undefined : req.cookies[SESSION_COOKIE]
+    if (sessionToken) {
+      const session = await services.auth.authenticateSession(conn.db, sessionToken, clock.now())
+      if (!session) throw unauthorized('The session has expired or was signed out: sign in again.')
+      if (req.method !== 'GET' && req.method !== 'HEAD' && !csrfMatches(req.headers['x-csrf-token'] as string | undefined, session.csrfToken)) {
+        throw new AppError(403, 'auth.csrf', 'Send the x-csrf-token header with the csrfToken of your session (GET /v1/session).')
+      }
+      req.userSession = session
+      req.actor = session.actor
+    } else {
+      const m = header ? /^Bearer\s+(\S+)$/i.exec(header) : null
+      if (!m) throw unauthorized('Send an API key (Authorization: Bearer <key>) or sign in (POST /v1/session).')
+      const actor = await services.auth.authenticate(conn.db, m[1], Date.now())
+      if (!actor) throw unauthorized('The API key is unknown or revoked.')
+      req.actor = actor
+    }
+    const permission = req.routeOptions.config?.permission
+    if (permission && permission !== 'signed-in' && !can(req.actor.role, permission)) {
+      throw new AppError(403, 'auth.forbidden', `Role "${req.actor.role}" may not do this (needs ${permission}).`)
     }
   }
   // Every /v1 route must say which permission it needs: forgetting is a start-up error, not an open door.
   app.addHook('onRoute', (route) => {
-    if (!route.url.startsWith('/v1/')) return
+    if (!route.url.startsWith('/v1/') || route.config?.public) return
     if (!route.config?.permission) throw new Error(`Route ${route.method} ${route.url} names no permission`)
     const existing = route.onRequest ? (Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest]) : []
     route.onRequest = [...existing, authenticate] as typeof route.onRequest
@@ -143,7 +167,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       .send(JSON.stringify({ ...problem, instance: req.url, requestId: req.id }))
   })
 
+  const consolePage = opts.consoleDir === false ? null : await registerConsole(app, opts.consoleDir)
   app.setNotFoundHandler({ preHandler: app.rateLimit({ max: 600, timeWindow: 60_000 }) }, (req, reply) =>
+    consolePage?.(req, reply) ??
     reply
       .code(404)
       .type('application/problem+json')

@@ -13,6 +13,7 @@ import { systemActor } from './kernel/context.js'
 import { createServices } from './services.js'
 import { serve } from './server.js'
 import { runChecks } from './check.js'
+import { createUserBody, USER_ROLES } from './modules/auth/index.js'
 import { importCentroidFile, simulateBody, simulationTable } from './modules/routing/index.js'
 import { existingOrders, formatSummary, seedDemo, type SeedSummary } from './seed/demo.js'
 
@@ -96,6 +97,64 @@ keys
     const key = await withDb((conn, s) => inTransaction(conn.db, (trx) => s.auth.revokeKey(trx, cliCtx, id)))
     console.log(`revoked ${key.id} (${key.name}) at ${key.revokedAt}`)
   })
+
+const users = program.command('users').description('Manage the people who sign in to the console')
+users
+  .command('create')
+  .description('Create a console user (password from --password, env ORDO_USER_PASSWORD, or a prompt)')
+  .addOption(new Option('--role <role>', 'what the user may do').choices(USER_ROLES).makeOptionMandatory())
+  .requiredOption('--email <email>', 'the e-mail they sign in with')
+  .option('--name <name>', 'their name')
+  .option('--password <password>', 'at least 8 characters (visible in the shell history: prefer the env variable or the prompt)')
+  .action(async (o) => {
+    const password = o.password ?? process.env.ORDO_USER_PASSWORD ?? (await promptHidden(`password for ${o.email}: `))
+    const body = createUserBody.safeParse({ email: o.email, name: o.name, role: o.role, password })
+    if (!body.success) return program.error(`error: ${body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`)
+    const user = await withDb((conn, s) => inTransaction(conn.db, (trx) => s.auth.createUser(trx, cliCtx, body.data)))
+    console.log(`created user ${user.id} (${user.email}, role ${user.role}); they sign in at the console with this e-mail and password`)
+  })
+users
+  .command('list')
+  .description('List console users')
+  .option('--json', 'print JSON')
+  .action(async (o) => {
+    const list = await withDb(async (conn, s) => (await s.auth.listUsers(conn.db, { limit: 500 })).data)
+    if (o.json) return console.log(JSON.stringify(list, null, 2))
+    if (!list.length) return console.log('no users yet: ordo users create --role admin --email you@example.com')
+    console.table(list.map((u) => ({ id: u.id, email: u.email, name: u.name ?? '', role: u.role, active: u.active, lastSignIn: u.lastSignInAt ?? '' })))
+  })
+users
+  .command('disable <idOrEmail>')
+  .description('Disable a user and end their sessions')
+  .action(async (id) => {
+    const user = await withDb((conn, s) => inTransaction(conn.db, (trx) => s.auth.updateUser(trx, cliCtx, id, { active: false })))
+    console.log(`disabled ${user.email} (${user.id}); their sessions are ended`)
+  })
+
+/** Reads a line without echoing it (a password), from a terminal only. */
+async function promptHidden(question: string): Promise<string> {
+  if (!process.stdin.isTTY) program.error('error: no password: pass --password, set ORDO_USER_PASSWORD, or run in a terminal to be asked')
+  process.stdout.write(question)
+  process.stdin.setRawMode(true)
+  process.stdin.resume()
+  let text = ''
+  return new Promise((resolve) => {
+    const onData = (chunk: Buffer) => {
+      for (const ch of chunk.toString('utf8')) {
+        if (ch === '\r' || ch === '\n') {
+          process.stdin.setRawMode(false)
+          process.stdin.pause()
+          process.stdin.off('data', onData)
+          process.stdout.write('\n')
+          return resolve(text)
+        }
+        if (ch === '\u0003') process.exit(130)
+        text = ch === '\u007f' ? text.slice(0, -1) : text + ch
+      }
+    }
+    process.stdin.on('data', onData)
+  })
+}
 
 program
   .command('check')
@@ -199,6 +258,7 @@ function printSeedSummary(summary: SeedSummary) {
     console.error(`ordo: the demo data failed its consistency checks:\n  ${problems.join('\n  ')}`)
     process.exitCode = 1
   }
+  if (summary.user) console.log(`console user ${summary.user.email}, password ${summary.user.password} (role admin): sign in at the server's address`)
   console.log(`admin API key "${summary.apiKey.name}" (${summary.apiKey.id}), shown once; use it as Authorization: Bearer <key>:`)
   console.log(summary.apiKey.key)
 }

@@ -52,7 +52,12 @@ export const can = (role: Role, permission: Permission) => granted.get(role)?.ha
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** The permission a `/v1` route needs; a `/v1` route without one refuses to register. */
-    permission?: Permission
+    /**
+     * The permission a `/v1` route needs; a `/v1` route without one refuses to register.
+     * `signed-in`: any authenticated caller (e.g. "who am I").
+     */
+    permission?: Permission | 'signed-in'
+    /** A `/v1` route anyone may call without credentials (signing in). */
+    public?: boolean
   }
 }

@@ -47,7 +47,12 @@ export interface SeedSummary {
   }
   checks: { inventory: string[]; reservations: string[]; stockRows: number; ledgerRows: number }
   apiKey: { id: string; name: string; key: string }
+  /** The console user the demo signs in with; absent when it existed already. */
+  user?: { email: string; password: string }
 }
+
+/** The demo's console sign-in, as the README states it. */
+export const DEMO_USER = { email: 'demo@ordo.dev', password: 'ordo-demo', name: 'Demo Admin', role: 'admin' } as const
 
 type CreateOrderInput = Parameters<Services['orders']['create']>[2]
 type EditOrderInput = Parameters<Services['orders']['edit']>[3]
@@ -273,6 +278,11 @@ export async function seedDemo(db: Db, services: Services, opts: SeedOptions = {
   const n = (o: Outcome) => outcomes[o] ?? 0
 
   const apiKey = await at(plan.now, (trx) => services.auth.createKey(trx, ctx, { name: 'demo-admin', role: 'admin' }))
+  const user = await at(plan.now, async (trx) => {
+    if (await services.auth.getUser(trx, DEMO_USER.email).catch(() => undefined)) return undefined
+    await services.auth.createUser(trx, ctx, DEMO_USER)
+    return { email: DEMO_USER.email, password: DEMO_USER.password }
+  })
   const summary = await summarize(db, services, ctx)
   return {
     ...summary,
@@ -283,6 +293,7 @@ export async function seedDemo(db: Db, services: Services, opts: SeedOptions = {
     stock: { ...summary.stock, receipts: n('receipt'), writeOffs: n('write_off'), transfers: n('transfer') },
     orders: { ...summary.orders, created: n('created'), edited: n('edited'), heldByHand: n('held'), skippedActions: n('skipped') + n('replayed') },
     apiKey: { id: apiKey.id, name: apiKey.name, key: apiKey.key },
+    ...(user && { user }),
   }
 }
 

@@ -1,2 +1,3 @@
-export { createAuthService, unauthorized, type AuthService, type ApiKey } from './service.js'
-export { authRoutes } from './routes.js'
+export { createAuthService, csrfMatches, unauthorized, SESSION_TTL_MS, type AuthService, type ApiKey, type UserSession } from './service.js'
+export { authRoutes, SESSION_COOKIE } from './routes.js'
+export { createUserBody, USER_ROLES, type User } from './schema.js'
