@@ -31,6 +31,8 @@ import { fulfillmentRoutes } from './modules/fulfillment/index.js'
 import { shippingRoutes } from './modules/shipping/index.js'
 import { webhookRoutes } from './modules/webhooks/index.js'
 import { notificationRoutes } from './modules/notifications/index.js'
+import { paymentRoutes } from './modules/payments/index.js'
+import { returnRoutes } from './modules/returns/index.js'
 
 export interface AppOptions {
   conn: Connection
@@ -192,6 +194,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await v1.register(shippingRoutes({ ...deps, shipping: services.shipping }))
       await v1.register(webhookRoutes({ ...deps, webhooks: services.webhooks }))
       await v1.register(notificationRoutes({ ...deps, notifications: services.notifications }))
+      await v1.register(returnRoutes({ ...deps, returns: services.returns }))
+      await v1.register(paymentRoutes({ ...deps, payments: services.payments }))
     },
     { prefix: '/v1' },
   )

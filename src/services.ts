@@ -12,6 +12,8 @@ import { createFulfillmentService } from './modules/fulfillment/index.js'
 import { notificationSettings, webhookSettings } from './config.js'
 import { createWebhookService } from './modules/webhooks/index.js'
 import { createNotificationService } from './modules/notifications/index.js'
+import { createPaymentService } from './modules/payments/index.js'
+import { createReturnService } from './modules/returns/index.js'
 
 /** The composition root: plain services built from factories, dependencies passed by hand. */
 export function createServices(d: { clock: Clock; apiKeyCacheSeconds: number }) {
@@ -32,7 +34,9 @@ export function createServices(d: { clock: Clock; apiKeyCacheSeconds: number }) 
   const orders = createOrderService({ channels, catalog, customers, locations, inventory, routing, shipping, fulfillment })
   const webhooks = createWebhookService(webhookSettings())
   const notifications = createNotificationService({ orders, channels, publicUrl: notificationSettings().publicUrl })
-  return { clock: d.clock, channels, catalog, locations, customers, auth, inventory, orders, routing, shipping, fulfillment, webhooks, notifications }
+  const payments = createPaymentService({ customers })
+  const returns = createReturnService({ orders: () => orders.returnsPort, backorders: () => orders.backorders, catalog, channels, locations, inventory, shipping, payments })
+  return { clock: d.clock, channels, catalog, locations, customers, auth, inventory, orders, routing, shipping, fulfillment, webhooks, notifications, payments, returns }
 }
 
 export type Services = ReturnType<typeof createServices>

@@ -11,6 +11,8 @@ import type { FulfillmentTables } from '../modules/fulfillment/tables.js'
 import type { ShippingTables } from '../modules/shipping/tables.js'
 import type { WebhooksTables } from '../modules/webhooks/tables.js'
 import type { NotificationsTables } from '../modules/notifications/tables.js'
+import type { ReturnsTables } from '../modules/returns/tables.js'
+import type { PaymentsTables } from '../modules/payments/tables.js'
 
 /** The whole schema, composed from the tables each module owns. */
 export interface Database
@@ -26,4 +28,6 @@ export interface Database
     FulfillmentTables,
     ShippingTables,
     WebhooksTables,
-    NotificationsTables {}
+    NotificationsTables,
+    ReturnsTables,
+    PaymentsTables {}

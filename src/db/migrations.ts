@@ -13,6 +13,7 @@ import * as m0010 from './migrations/2026-11-22T0010_users_sessions.js'
 import * as m0011 from './migrations/2026-11-22T0011_order_routing.js'
 import * as m0012 from './migrations/2026-11-22T0012_webhooks.js'
 import * as m0013 from './migrations/2026-11-22T0013_notifications.js'
+import * as m0014 from './migrations/2026-11-22T0014_returns.js'
 
 // Listed by hand so a built package needs no file globbing. Names sort by time.
 const migrations: Record<string, Migration> = {
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-22T0011_order_routing': m0011,
   '2026-11-22T0012_webhooks': m0012,
   '2026-11-22T0013_notifications': m0013,
+  '2026-11-22T0014_returns': m0014,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

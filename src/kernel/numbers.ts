@@ -1,8 +1,8 @@
 import { PostgresAdapter, sql } from 'kysely'
 import type { Trx } from '../db/transaction.js'
 
-/** The document series Ordo numbers: sales orders, stock transfers, fulfilment orders, picklists, shipments, manifests, returns. */
-export type Series = 'SO' | 'TR' | 'FO' | 'PL' | 'SH' | 'MF' | 'RMA'
+/** The document series Ordo numbers: sales orders, stock transfers, fulfilment orders, picklists, shipments, manifests, returns, credit notes. */
+export type Series = 'SO' | 'TR' | 'FO' | 'PL' | 'SH' | 'MF' | 'RMA' | 'CN'
 
 /**
  * The next human document number (`SO-10001`). On PostgreSQL a sequence hands it out without

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely'
+import { sql, type Selectable } from 'kysely'
 import type { Db } from '../../db/connection.js'
 import type { Trx } from '../../db/transaction.js'
 import type { Address } from '../../kernel/address.js'
@@ -346,6 +346,8 @@ export function createOrderService(d: {
           pickedQty: l.pickedQty,
           shippedQty: l.shippedQty,
           deliveredQty: l.deliveredQty,
+          returnRequestedQty: l.returnRequestedQty,
+          returnedQty: l.returnedQty,
           cancelledQty: l.cancelledQty,
         })
         .where('id', '=', l.id)
@@ -1014,6 +1016,63 @@ export function createOrderService(d: {
       }
       return problems
     },
+
+    // ---- reads for the exception queue (one or two indexed queries each, capped by the caller) ----
+
+    /** Open holds of open orders, oldest first (partial index order_holds_open). */
+    async openHolds(db: Db | Trx, q: { limit: number }) {
+      return db
+        .selectFrom('orderHolds')
+        .innerJoin('orders', 'orders.id', 'orderHolds.orderId')
+        .select(['orderHolds.id', 'orderHolds.code', 'orderHolds.detail', 'orderHolds.source', 'orderHolds.createdBy', 'orderHolds.createdAt', 'orders.id as orderId', 'orders.number as orderNumber', 'orders.channelId'])
+        .where('orderHolds.releasedAt', 'is', null)
+        .where('orders.status', 'in', OPEN_STATUSES)
+        .orderBy('orderHolds.createdAt')
+        .orderBy('orderHolds.id')
+        .limit(q.limit)
+        .execute()
+    },
+
+    /**
+     * Backordered lines of open orders placed by `placedBefore`, oldest order first. A line waits
+     * since the latest `order.backordered` event that named it (a top-up after a partial fill
+     * restarts the clock; a line's first backorder is never later than its order).
+     */
+    async backorderedLines(db: Db | Trx, q: { placedBefore: string; limit: number }) {
+      const lines = await db
+        .selectFrom('orderLines')
+        .innerJoin('orders', 'orders.id', 'orderLines.orderId')
+        .select(['orderLines.id', 'orderLines.sku', 'orderLines.name', 'orderLines.backorderedQty', 'orders.id as orderId', 'orders.number as orderNumber', 'orders.channelId', 'orders.createdAt as placedAt', 'orders.promisedDeliveryDate'])
+        // A literal, so SQLite matches the partial index order_lines_backordered.
+        .where('orderLines.backorderedQty', '>', sql.lit(0))
+        .where('orders.status', 'in', OPEN_STATUSES)
+        .where('orders.createdAt', '<=', q.placedBefore)
+        .orderBy('orders.createdAt')
+        .orderBy('orderLines.id')
+        .limit(q.limit)
+        .execute()
+      if (!lines.length) return []
+      const events = await db
+        .selectFrom('events')
+        .select(['data', 'occurredAt'])
+        .where('orderId', 'in', [...new Set(lines.map((l) => l.orderId))])
+        .where('type', '=', 'order.backordered')
+        .execute()
+      const since = new Map<string, string>()
+      for (const e of events) {
+        for (const l of (JSON.parse(e.data) as { lines?: { lineId: string }[] }).lines ?? []) {
+          if ((since.get(l.lineId) ?? '') < e.occurredAt) since.set(l.lineId, e.occurredAt)
+        }
+      }
+      return lines.map((l) => ({ ...l, since: since.get(l.id) ?? l.placedAt }))
+    },
+
+    /** Number and channel of each order, by id (orders that do not exist are left out). */
+    async refs(db: Db | Trx, orderIds: string[]): Promise<Map<string, { number: string; channelId: string }>> {
+      if (!orderIds.length) return new Map()
+      const rows = await db.selectFrom('orders').select(['id', 'number', 'channelId']).where('id', 'in', orderIds).execute()
+      return new Map(rows.map((r) => [r.id, { number: r.number, channelId: r.channelId }]))
+    },
   }
   const backorders: BackorderPort = { fillBackorders: service.fillBackorders, releaseForShortage: service.releaseForShortage }
 
@@ -1190,6 +1249,7 @@ export function createOrderService(d: {
             productId: l.productId,
             quantity: l.quantity,
             unitPaid: units > 0 ? Math.round(l.lineTotal / units) : 0,
+            unitPrice: l.unitPrice,
             deliveredQuantity: l.deliveredQty,
             returnRequestedQuantity: l.returnRequestedQty,
             returnedQuantity: l.returnedQty,
