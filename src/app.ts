@@ -33,6 +33,8 @@ import { webhookRoutes } from './modules/webhooks/index.js'
 import { notificationRoutes } from './modules/notifications/index.js'
 import { paymentRoutes } from './modules/payments/index.js'
 import { returnRoutes } from './modules/returns/index.js'
+import { exceptionRoutes } from './modules/exceptions/index.js'
+import { selfServicePages, selfServiceRoutes } from './modules/self-service/index.js'
 
 export interface AppOptions {
   conn: Connection
@@ -180,6 +182,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   const deps = { db: conn.db, clock }
   await app.register(systemRoutes({ ...deps, conn }))
+  await app.register(selfServicePages({ db: conn.db, selfService: services.selfService }))
   await app.register(
     async (v1) => {
       await v1.register(authRoutes({ ...deps, auth: services.auth }))
@@ -195,7 +198,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await v1.register(webhookRoutes({ ...deps, webhooks: services.webhooks }))
       await v1.register(notificationRoutes({ ...deps, notifications: services.notifications }))
       await v1.register(returnRoutes({ ...deps, returns: services.returns }))
+      await v1.register(selfServiceRoutes({ ...deps, selfService: services.selfService }))
       await v1.register(paymentRoutes({ ...deps, payments: services.payments }))
+      await v1.register(exceptionRoutes({ ...deps, exceptions: services.exceptions }))
     },
     { prefix: '/v1' },
   )

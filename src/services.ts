@@ -14,6 +14,8 @@ import { createWebhookService } from './modules/webhooks/index.js'
 import { createNotificationService } from './modules/notifications/index.js'
 import { createPaymentService } from './modules/payments/index.js'
 import { createReturnService } from './modules/returns/index.js'
+import { createSelfServiceService } from './modules/self-service/index.js'
+import { createExceptionService, exceptionSettings } from './modules/exceptions/index.js'
 
 /** The composition root: plain services built from factories, dependencies passed by hand. */
 export function createServices(d: { clock: Clock; apiKeyCacheSeconds: number }) {
@@ -33,10 +35,13 @@ export function createServices(d: { clock: Clock; apiKeyCacheSeconds: number }) 
   const fulfillment = createFulfillmentService({ catalog, locations, inventory, shipping, orders: () => orders.fulfillmentPort })
   const orders = createOrderService({ channels, catalog, customers, locations, inventory, routing, shipping, fulfillment })
   const webhooks = createWebhookService(webhookSettings())
-  const notifications = createNotificationService({ orders, channels, publicUrl: notificationSettings().publicUrl })
+  // E-mails link into the customer's signed order page (signed with a secret kept in the database).
+  const notifications = createNotificationService({ orders, channels, publicUrl: notificationSettings().publicUrl, links: (db) => selfService.emailLinks(db) })
   const payments = createPaymentService({ customers })
   const returns = createReturnService({ orders: () => orders.returnsPort, backorders: () => orders.backorders, catalog, channels, locations, inventory, shipping, payments })
-  return { clock: d.clock, channels, catalog, locations, customers, auth, inventory, orders, routing, shipping, fulfillment, webhooks, notifications, payments, returns }
+  const selfService = createSelfServiceService({ clock: d.clock, orders, channels, locations, shipping, fulfillment, returns, publicUrl: notificationSettings().publicUrl, linkSecret: process.env.ORDO_LINK_SECRET })
+  const exceptions = createExceptionService({ orders, fulfillment, shipping, returns, notifications, webhooks, channels, locations, ...exceptionSettings() })
+  return { clock: d.clock, channels, catalog, locations, customers, auth, inventory, orders, routing, shipping, fulfillment, webhooks, notifications, payments, returns, selfService, exceptions }
 }
 
 export type Services = ReturnType<typeof createServices>

@@ -13,6 +13,8 @@ import type { WebhooksTables } from '../modules/webhooks/tables.js'
 import type { NotificationsTables } from '../modules/notifications/tables.js'
 import type { ReturnsTables } from '../modules/returns/tables.js'
 import type { PaymentsTables } from '../modules/payments/tables.js'
+import type { SelfServiceTables } from '../modules/self-service/tables.js'
+import type { ExceptionsTables } from '../modules/exceptions/tables.js'
 
 /** The whole schema, composed from the tables each module owns. */
 export interface Database
@@ -30,4 +32,6 @@ export interface Database
     WebhooksTables,
     NotificationsTables,
     ReturnsTables,
-    PaymentsTables {}
+    PaymentsTables,
+    SelfServiceTables,
+    ExceptionsTables {}

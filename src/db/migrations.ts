@@ -14,6 +14,8 @@ import * as m0011 from './migrations/2026-11-22T0011_order_routing.js'
 import * as m0012 from './migrations/2026-11-22T0012_webhooks.js'
 import * as m0013 from './migrations/2026-11-22T0013_notifications.js'
 import * as m0014 from './migrations/2026-11-22T0014_returns.js'
+import * as m0015 from './migrations/2026-11-22T0015_exceptions.js'
+import * as m0016 from './migrations/2026-11-22T0016_feedback.js'
 
 // Listed by hand so a built package needs no file globbing. Names sort by time.
 const migrations: Record<string, Migration> = {
@@ -31,6 +33,8 @@ const migrations: Record<string, Migration> = {
   '2026-11-22T0012_webhooks': m0012,
   '2026-11-22T0013_notifications': m0013,
   '2026-11-22T0014_returns': m0014,
+  '2026-11-22T0015_exceptions': m0015,
+  '2026-11-22T0016_feedback': m0016,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -26,6 +26,8 @@ export const PERMISSIONS = [
   'returns:read',
   'returns:write',
   'refunds:write',
+  'exceptions:read',
+  'exceptions:write',
   'events:read',
   'webhooks:manage',
   'notifications:manage',
@@ -33,17 +35,17 @@ export const PERMISSIONS = [
 ] as const
 export type Permission = (typeof PERMISSIONS)[number]
 
-const READ: Permission[] = ['catalog:read', 'customers:read', 'inventory:read', 'orders:read', 'routing:read', 'fulfillment:read', 'shipping:read', 'returns:read', 'events:read']
+const READ: Permission[] = ['catalog:read', 'customers:read', 'inventory:read', 'orders:read', 'routing:read', 'fulfillment:read', 'shipping:read', 'returns:read', 'exceptions:read', 'events:read']
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
   ops: PERMISSIONS.filter((p) => p !== 'keys:manage'),
   // The warehouse picks, packs, ships and closes the day (manifests); carriers' updates come in as tracking.
   // It receives and inspects returned parcels (returns:write), but pays nothing back.
-  warehouse: [...READ, 'inventory:write', 'inventory:plan', 'locations:write', 'fulfillment:write', 'shipping:write', 'tracking:write', 'returns:write'],
+  warehouse: [...READ, 'inventory:write', 'inventory:plan', 'locations:write', 'fulfillment:write', 'shipping:write', 'tracking:write', 'returns:write', 'exceptions:write'],
   purchasing: [...READ, 'catalog:write', 'inventory:plan'],
-  finance: [...READ, 'holds:write', 'refunds:write'],
-  support: [...READ, 'customers:write', 'orders:create', 'orders:write', 'holds:write', 'tracking:write', 'returns:write', 'refunds:write'],
+  finance: [...READ, 'holds:write', 'refunds:write', 'exceptions:write'],
+  support: [...READ, 'customers:write', 'orders:create', 'orders:write', 'holds:write', 'tracking:write', 'returns:write', 'refunds:write', 'exceptions:write'],
   // A channel key is bound to one channel: it creates and reads that channel's orders and sees
   // the catalog and stock it sells from, nothing else.
   channel: ['catalog:read', 'inventory:read', 'orders:read', 'orders:create'],

@@ -19,5 +19,5 @@ export interface Ctx {
 
 export const systemActor: Actor = { kind: 'system', id: 'system', name: 'system', role: 'admin' }
 
-/** How an actor is written into history rows: `api_key:key_01…` or `system`. */
-export const actorLabel = (a: Actor) => (a.kind === 'system' ? 'system' : `${a.kind}:${a.name}`)
+/** How an actor is written into history rows: `api_key:web-shop`, `user:anna@example.com`, or a system actor's own name (`system`, `cli`, `customer:anna@example.com`). */
+export const actorLabel = (a: Actor) => (a.kind === 'system' ? a.name : `${a.kind}:${a.name}`)

@@ -1,4 +1,5 @@
 import PDFDocument from 'pdfkit'
+import { AppError, invalid } from '../../kernel/errors.js'
 import { code128, qrCode } from './barcode.js'
 import { BOLD, FONT, Pdf, type PdfOptions, drawCode128, drawQr } from './pdf.js'
 import { addressLines, foldStrings, formatDate, formatWeight } from './text.js'
@@ -109,20 +110,8 @@ function layoutLabel(doc: LabelDoc, measure: Measure): Element[] {
   return out
 }
 
-/** One 4×6 in page (288×432 pt) per package. */
-export async function renderLabelPdf(input: LabelDoc, options?: PdfOptions): Promise<Buffer> {
-  const doc = foldStrings(input)
-  const pdf = new Pdf(
-    {
-      size: [WIDTH, HEIGHT],
-      margin: 0,
-      title: `Label ${doc.trackingNumber}`,
-      subject: `${doc.carrier.name} ${doc.service.name} label for ${doc.reference}, package ${doc.package.index} of ${doc.package.count}`,
-      date: { value: doc.shipDate, field: 'shipDate' },
-    },
-    options,
-  )
-  const page = pdf.doc
+/** Draws one label on the current page of `page`. */
+function drawLabel(page: PDFKit.PDFDocument, doc: LabelDoc) {
   for (const e of layoutLabel(doc, measureWith(page))) {
     if (e.kind === 'text') {
       page.font(e.bold ? BOLD : FONT).fontSize(e.size).fillColor(e.inverse ? 'white' : 'black')
@@ -131,6 +120,44 @@ export async function renderLabelPdf(input: LabelDoc, options?: PdfOptions): Pro
     else if (e.kind === 'code128') drawCode128(page, e.value, e.field, e, 4)
     else drawQr(page, e.value, e.field, e.x, e.y, e.size)
   }
+}
+
+/** One 4×6 in label (288×432 pt) as a one-page PDF. */
+export const renderLabelPdf = (input: LabelDoc, options?: PdfOptions): Promise<Buffer> => renderLabelsPdf([input], options)
+
+/**
+ * The labels of a shipment's packages as one PDF, one 4×6 in page each, in the order given, so
+ * a thermal printer prints them in one job. A label that cannot be drawn is named by its place
+ * (`0.trackingNumber`) when there are several.
+ */
+export async function renderLabelsPdf(inputs: LabelDoc[], options?: PdfOptions): Promise<Buffer> {
+  if (!inputs.length) throw invalid('documents.no_labels', 'No label to print.', [{ path: '', message: 'at least one label' }])
+  const docs = inputs.map((d) => foldStrings(d))
+  const first = docs[0]
+  const numbers = docs.map((d) => d.trackingNumber).join(', ')
+  const pdf = new Pdf(
+    {
+      size: [WIDTH, HEIGHT],
+      margin: 0,
+      title: docs.length === 1 ? `Label ${first.trackingNumber}` : `Labels ${numbers}`,
+      subject:
+        docs.length === 1
+          ? `${first.carrier.name} ${first.service.name} label for ${first.reference}, package ${first.package.index} of ${first.package.count}`
+          : `${first.carrier.name} ${first.service.name} labels for ${first.reference}, ${docs.length} packages`,
+      date: { value: first.shipDate, field: docs.length === 1 ? 'shipDate' : '0.shipDate' },
+    },
+    options,
+  )
+  docs.forEach((doc, i) => {
+    if (i > 0) pdf.newPage()
+    try {
+      drawLabel(pdf.doc, doc)
+    } catch (err) {
+      // Several labels: say which one (the field paths are the label's own).
+      if (docs.length > 1 && err instanceof AppError) throw new AppError(err.status, err.code, err.detail, err.errors?.map((e) => ({ ...e, path: `${i}.${e.path}` })))
+      throw err
+    }
+  })
   return pdf.finish()
 }
 

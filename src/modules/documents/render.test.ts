@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { AppError } from '../../kernel/errors.js'
 import { code128 } from './barcode.js'
-import { renderLabelPdf, renderLabelZpl, renderManifestPdf, renderPackingSlipPdf, renderPicklistPdf } from './index.js'
+import { renderLabelPdf, renderLabelsPdf, renderLabelZpl, renderManifestPdf, renderPackingSlipPdf, renderPicklistPdf } from './index.js'
 import { labelQrData } from './label.js'
 import type { LabelDoc, ManifestDoc, PackingSlipDoc, PicklistDoc, PrintAddress } from './types.js'
 
@@ -203,6 +203,29 @@ describe('shipping label PDF', () => {
   it('refuses a label without a tracking number or with an unreadable date', async () => {
     expect(await rejection(renderLabelPdf(label({ trackingNumber: '' })))).toMatchObject({ code: 'documents.invalid_barcode', errors: [{ path: 'trackingNumber' }] })
     expect(await rejection(renderLabelPdf(label({ shipDate: 'tomorrow' })))).toMatchObject({ status: 422, code: 'documents.invalid_date', errors: [{ path: 'shipDate' }] })
+  })
+})
+
+describe('labels of a multi-package shipment', () => {
+  const parcels = [label({ package: { index: 1, count: 3 } }), label({ trackingNumber: 'RR123456799DE', weightGrams: 800, package: { index: 2, count: 3 } }), label({ trackingNumber: 'RR123456802DE', weightGrams: 4100, package: { index: 3, count: 3 } })]
+
+  it('puts each package on its own 4×6 in page, in package order, drawn as its single label', async () => {
+    const pdf = await renderLabelsPdf(parcels, { compress: false })
+    expectPdf(pdf)
+    expect(pages(pdf)).toBe(3)
+    expect(pdf.toString('latin1').match(/\/MediaBox \[0 0 288 432\]/g)).toHaveLength(3)
+    const singles = await Promise.all(parcels.map((p) => renderLabelPdf(p, { compress: false })))
+    expect(pdfText(pdf)).toEqual(singles.flatMap(pdfText))
+    expect(pdfText(pdf).filter((t) => /^\d of 3$/.test(t))).toEqual(['1 of 3', '2 of 3', '3 of 3'])
+  })
+
+  it('is the same file as the single label for one package', async () => {
+    expect((await renderLabelsPdf([label()])).equals(await renderLabelPdf(label()))).toBe(true)
+  })
+
+  it('names the label that cannot be printed, and refuses an empty list', async () => {
+    expect(await rejection(renderLabelsPdf([parcels[0], label({ trackingNumber: '' })]))).toMatchObject({ status: 422, code: 'documents.invalid_barcode', errors: [{ path: '1.trackingNumber' }] })
+    expect(await rejection(renderLabelsPdf([]))).toMatchObject({ status: 422, code: 'documents.no_labels' })
   })
 })
 

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Db } from '../../db/connection.js'
 import type { Trx } from '../../db/transaction.js'
 import type { Ctx } from '../../kernel/context.js'
@@ -29,7 +30,7 @@ import {
   type PackageContent,
 } from './fulfillment-orders.js'
 import { createPacking } from './packing.js'
-import { createPicking, loadPicklist, releaseFromPicklist, savePicklist, type Pl } from './picking.js'
+import { createPicking, loadPicklist, releaseFromPicklist, savePicklist, type PickAllocation, type Pl } from './picking.js'
 import type { AllocatedUnits, OrderHeader, OrderPort } from './ports.js'
 import type { FulfillmentListQuery, FulfillmentOrder } from './schema.js'
 
@@ -243,6 +244,32 @@ export function createFulfillmentService(d: { catalog: CatalogService; locations
       const picked = new Map<string, number>()
       for (const r of rows) picked.set(r.orderLineId, (picked.get(r.orderLineId) ?? 0) + r.pickedQty - r.shippedQty)
       return picked
+    },
+
+    /**
+     * Short-pick reports, newest first, with the orders that lost units to each (the exception
+     * queue's read: the scans on the partial index pick_scans_short, then their fulfilment orders).
+     */
+    async shortPicks(db: Db | Trx, q: { limit: number }) {
+      const rows = await db
+        .selectFrom('pickScans')
+        .innerJoin('picklists', 'picklists.id', 'pickScans.picklistId')
+        .innerJoin('picklistLines', 'picklistLines.id', 'pickScans.picklistLineId')
+        .select(['pickScans.id', 'pickScans.picklistId', 'picklists.number as picklistNumber', 'pickScans.locationId', 'pickScans.binCode', 'pickScans.quantity', 'pickScans.actor', 'pickScans.createdAt', 'picklistLines.sku', 'picklistLines.lot', 'picklistLines.allocations'])
+        // A literal, so SQLite matches the partial index.
+        .where('pickScans.outcome', '=', sql.lit('short'))
+        .orderBy('pickScans.id', 'desc')
+        .limit(q.limit)
+        .execute()
+      const foIdsOf = (allocations: string) => (JSON.parse(allocations) as PickAllocation[]).filter((a) => a.short > 0).map((a) => a.fulfillmentOrderId)
+      const foIds = [...new Set(rows.flatMap((r) => foIdsOf(r.allocations)))]
+      const fos = new Map(
+        (foIds.length ? await db.selectFrom('fulfillmentOrders').select(['id', 'orderId', 'orderNumber', 'channelId']).where('id', 'in', foIds).execute() : []).map((f) => [f.id, f]),
+      )
+      return rows.map(({ allocations, ...r }) => {
+        const orders = new Map(foIdsOf(allocations).flatMap((id) => (fos.has(id) ? [[fos.get(id)!.orderId, fos.get(id)!] as const] : [])))
+        return { ...r, orders: [...orders.values()].map((f) => ({ orderId: f.orderId, orderNumber: f.orderNumber, channelId: f.channelId })) }
+      })
     },
 
     /**

@@ -14,15 +14,21 @@ export interface MailEvent {
   data: Record<string, unknown>
 }
 
-/** Where links in e-mails point; the self-service pages may replace them with signed links. */
+/** Where links in e-mails point; the self-service pages replace them with signed links. */
 export interface NotificationLinks {
-  tracking(trackingNumber: string): string
+  tracking(trackingNumber: string, order: OrderForMail): string
   feedback(order: OrderForMail): string
+  /** The customer's own order page, when there is one. */
+  status(order: OrderForMail): string | null
+  /** A return's label as the customer may download it, when there is a page for it. */
+  returnLabel(order: OrderForMail, returnId: string): string | null
 }
 
 export const defaultLinks = (publicUrl: string): NotificationLinks => ({
   tracking: (n) => `${publicUrl}/track/${encodeURIComponent(n)}`,
   feedback: (o) => `${publicUrl}/orders/${encodeURIComponent(o.id)}/feedback`,
+  status: () => null,
+  returnLabel: () => null,
 })
 
 /** Minor units as a customer reads them (€19.99, ¥500): Intl knows each currency's decimals. */
@@ -81,18 +87,21 @@ export function templateData(order: OrderForMail, event: MailEvent, links: Notif
         ? {
             id: str(data.shipmentId) ?? (event.type.startsWith('shipment.') ? event.entityId : null),
             trackingNumber,
-            trackingUrl: trackingNumber ? links.tracking(trackingNumber) : null,
+            trackingUrl: trackingNumber ? links.tracking(trackingNumber, order) : null,
             carrier: str(data.carrier),
             lines: eventLines,
           }
         : null,
     backordered: event.type === 'order.backordered' ? eventLines : [],
-    return: event.type.startsWith('return.') ? { id: str(data.returnId) ?? event.entityId, number: str(data.number), labelUrl: str(data.labelUrl) } : null,
+    return: event.type.startsWith('return.')
+      ? { id: str(data.returnId) ?? event.entityId, number: str(data.number), labelUrl: str(data.labelUrl) ?? (data.label ? links.returnLabel(order, str(data.returnId) ?? event.entityId) : null) }
+      : null,
     refund:
       event.type.startsWith('refund.') && num(data.amount) !== null
         ? { amount: formatMoney(num(data.amount)!, str(data.currency) ?? order.currency), reason: str(data.reason) }
         : null,
     feedbackUrl: links.feedback(order),
+    statusUrl: links.status(order),
     event: { type: event.type, reason: event.reason, occurredAt: event.occurredAt },
   }
 }

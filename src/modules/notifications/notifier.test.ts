@@ -154,11 +154,13 @@ describe.each(DIALECTS)('customer e-mails on %s', (dialect) => {
     const subjects = smtp.subjects()
     expect(subjects).toEqual(expect.arrayContaining([`Order ${order.number} has shipped`, `Order ${order.number} is out for delivery`, `Order ${order.number} was delivered`]))
     const shipped = smtp.messages.find((m) => m.text.includes('has shipped'))!
-    expect(shipped.text).toContain('Follow your parcel: https://shop.example/track/RR000000001DE')
-    expect(shipped.text).toContain('href="https://shop.example/track/RR000000001DE"')
+    // Links go to the customer's signed order page (self-service), which shows the parcel's tracking.
+    const link = /Follow your parcel: (https:\/\/shop\.example\/o\/\S+)/.exec(shipped.text)![1]
+    expect(shipped.text).toContain(`href="${link}"`)
+    expect((await t.call('GET', new URL(link).pathname, { key: null })).body).toContain(`Order ${order.number}`)
     expect(shipped.text).toContain('1 × T-shirt black M (TEE-BLK-M)')
-    expect(smtp.messages.find((m) => m.text.includes('out for delivery'))!.text).toContain('https://shop.example/track/RR000000001DE')
-    expect(smtp.messages.find((m) => m.text.includes('was delivered'))!.text).toContain(`https://shop.example/orders/${order.id}/feedback`)
+    expect(smtp.messages.find((m) => m.text.includes('out for delivery'))!.text).toContain(link)
+    expect(smtp.messages.find((m) => m.text.includes('was delivered'))!.text).toContain(`${link}#feedback`)
 
     smtp.messages.length = 0
     expect((await t.call('POST', `/v1/orders/${waiting.id}/cancel`, { body: { reason: 'customer asked' } })).statusCode).toBe(200)

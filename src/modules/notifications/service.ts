@@ -91,8 +91,14 @@ function render(t: TemplateContent, data: Record<string, unknown>): TemplateCont
  * Customer e-mails: the templates (built in, edited per event and per sales channel), rendering
  * and previews, the queue the notifier fills from events, and the log per order.
  */
-export function createNotificationService(d: { orders: OrderService; channels: ChannelService; publicUrl: string; links?: Partial<NotificationLinks> }) {
-  const links: NotificationLinks = { ...defaultLinks(d.publicUrl), ...d.links }
+export function createNotificationService(d: {
+  orders: OrderService
+  channels: ChannelService
+  publicUrl: string
+  /** Links that need the database (signed with a secret kept there) come as a function of it. */
+  links?: Partial<NotificationLinks> | ((db: Db | Trx) => Promise<Partial<NotificationLinks>>)
+}) {
+  const linksFor = async (db: Db | Trx): Promise<NotificationLinks> => ({ ...defaultLinks(d.publicUrl), ...(typeof d.links === 'function' ? await d.links(db) : d.links) })
 
   /** The template a channel's customers get: its own, else the edited default, else the built-in one. */
   async function effectiveTemplate(db: Db | Trx, event: TemplateEvent, channel?: string): Promise<NotificationTemplate> {
@@ -176,7 +182,7 @@ export function createNotificationService(d: { orders: OrderService; channels: C
       const order: OrderForMail = input.orderId ? await d.orders.get(db, ctx, input.orderId) : SAMPLE_ORDER
       const saved = await effectiveTemplate(db, event, await channelKey(db, channel ?? (input.orderId ? order.channel : undefined)))
       const mailEvent: MailEvent = { type: event, entityId: order.id, reason: null, occurredAt: ctx.clock.now().toISOString(), data: input.data ?? sampleEventData(event) }
-      const content = render({ subject: input.subject ?? saved.subject, text: input.text ?? saved.text, html: input.html ?? saved.html }, templateData(order, mailEvent, links))
+      const content = render({ subject: input.subject ?? saved.subject, text: input.text ?? saved.text, html: input.html ?? saved.html }, templateData(order, mailEvent, await linksFor(db)))
       return { to: order.customer.email, ...content }
     },
 
@@ -200,7 +206,7 @@ export function createNotificationService(d: { orders: OrderService; channels: C
       const t = await effectiveTemplate(trx, template, order.channel)
       if (!t.enabled) return false
       const at = ctx.clock.now().toISOString()
-      const content = render(t, templateData(order, { type: e.type, entityId: e.entityId, reason: e.reason, occurredAt: e.occurredAt, data: e.data }, links))
+      const content = render(t, templateData(order, { type: e.type, entityId: e.entityId, reason: e.reason, occurredAt: e.occurredAt, data: e.data }, await linksFor(trx)))
       const inserted = await trx
         .insertInto('notifications')
         .values({
@@ -235,6 +241,18 @@ export function createNotificationService(d: { orders: OrderService; channels: C
     },
 
     list: (db: Db | Trx, q: NotificationListQuery) => listRows(db, q),
+
+    /** E-mails that failed with no attempt left, newest first (the exception queue's read). */
+    async undeliverable(db: Db | Trx, q: { limit: number }) {
+      return db
+        .selectFrom('notifications')
+        .select(['id', 'orderId', 'template', 'recipient', 'subject', 'attempts', 'lastError', 'updatedAt'])
+        .where('status', '=', 'failed')
+        .where('nextAttemptAt', 'is', null)
+        .orderBy('id', 'desc')
+        .limit(q.limit)
+        .execute()
+    },
 
     async get(db: Db | Trx, id: string): Promise<NotificationDetail> {
       const row = await notificationRow(db, id)

@@ -45,6 +45,10 @@ const UNITS_HTML = (list: string) => `<ul>\n{{#each ${list}}}<li>{{quantity}} ×
 const button = (href: string, label: string) =>
   `<p><a href="${href}" style="display:inline-block;padding:10px 16px;background:#1f6feb;color:#fff;text-decoration:none;border-radius:4px">${label}</a></p>\n`
 
+// The customer's order page (signed link), when the self-service pages are there to serve it.
+const STATUS_TEXT = '{{#if statusUrl}}\nSee your order at any time: {{statusUrl}}\n{{/if}}'
+const STATUS_HTML = `{{#if statusUrl}}${button('{{statusUrl}}', 'See your order')}{{/if}}`
+
 const page = (title: string, body: string) => `<!doctype html>
 <html><head><meta charset="utf-8"><title>${title}</title></head>
 <body style="margin:0;padding:24px;background:#f6f6f6;font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;font-size:15px;line-height:1.5;color:#222">
@@ -57,18 +61,18 @@ ${body}</div>
 export const BUILT_IN_TEMPLATES: Record<TemplateEvent, TemplateContent> = {
   'order.confirmed': {
     subject: 'Order {{order.number}} confirmed',
-    text: `${GREETING_TEXT}thank you for your order {{order.number}}. We have confirmed it and are getting it ready.\n\n${LINES_TEXT}\n${TOTALS_TEXT}\n${ADDRESS_TEXT}\nWe will e-mail you again when it ships.\n`,
+    text: `${GREETING_TEXT}thank you for your order {{order.number}}. We have confirmed it and are getting it ready.\n\n${LINES_TEXT}\n${TOTALS_TEXT}\n${ADDRESS_TEXT}\nWe will e-mail you again when it ships.\n${STATUS_TEXT}`,
     html: page(
       'Thank you for your order {{order.number}}',
-      `${GREETING_HTML}<p>We have confirmed your order and are getting it ready.</p>\n${LINES_HTML}${ADDRESS_HTML}<p>We will e-mail you again when it ships.</p>\n`,
+      `${GREETING_HTML}<p>We have confirmed your order and are getting it ready.</p>\n${LINES_HTML}${ADDRESS_HTML}<p>We will e-mail you again when it ships.</p>\n${STATUS_HTML}`,
     ),
   },
   'order.backordered': {
     subject: 'Order {{order.number}}: some items are delayed',
-    text: `${GREETING_TEXT}some items of your order {{order.number}} are not in stock right now:\n\n${UNITS_TEXT('backordered')}\nWe have kept everything else for you and will send the delayed items as soon as they arrive. You do not need to do anything; if you would rather cancel them, reply to this e-mail.\n`,
+    text: `${GREETING_TEXT}some items of your order {{order.number}} are not in stock right now:\n\n${UNITS_TEXT('backordered')}\nWe have kept everything else for you and will send the delayed items as soon as they arrive. You do not need to do anything; if you would rather cancel them, reply to this e-mail.\n${STATUS_TEXT}`,
     html: page(
       'Some items of order {{order.number}} are delayed',
-      `${GREETING_HTML}<p>These items are not in stock right now:</p>\n${UNITS_HTML('backordered')}<p>We have kept everything else for you and will send the delayed items as soon as they arrive. You do not need to do anything; if you would rather cancel them, reply to this e-mail.</p>\n`,
+      `${GREETING_HTML}<p>These items are not in stock right now:</p>\n${UNITS_HTML('backordered')}<p>We have kept everything else for you and will send the delayed items as soon as they arrive. You do not need to do anything; if you would rather cancel them, reply to this e-mail.</p>\n${STATUS_HTML}`,
     ),
   },
   'order.shipped': {

@@ -32,7 +32,7 @@ export {
   type ServiceQuote,
 } from './rate-shop.js'
 export { isValidTrackingNumber, makeTrackingNumber, normalizeTrackingNumber, s10CheckDigit } from './tracking-number.js'
-export { createShippingService, type ShippingService } from './service.js'
+export { createShippingService, type ReturnLabelRequest, type ShippingService } from './service.js'
 export { shippingRoutes } from './routes.js'
 export { SHIPMENT_STATUSES, TRACKING_STATUSES, shipmentMachine, type ShipmentStatus, type TrackingStatus } from './machine.js'
 export {

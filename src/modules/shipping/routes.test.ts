@@ -167,7 +167,7 @@ describe.each(DIALECTS)('shipping API on %s', (dialect) => {
       expect((await t.call('GET', '/v1/shipments/SH-1')).statusCode).toBe(404)
     })
 
-    it('prints 4×6 labels as PDF and ZPL, one per package', async () => {
+    it('prints 4×6 labels as PDF and ZPL, one per package, all of them or one', async () => {
       const s = await ship(shipmentRequest(berlin, { packages: [shipmentRequest(berlin).packages[0], secondPackage], requiresProof: true }))
       const zpl = await t.call('GET', `/v1/shipments/${s.id}/label.zpl`)
       expect(zpl.statusCode).toBe(200)
@@ -177,13 +177,21 @@ describe.each(DIALECTS)('shipping API on %s', (dialect) => {
       for (const p of s.packages) expect(zpl.body).toContain(p.trackingNumber)
       expect((await t.call('GET', `/v1/shipments/${s.id}/label.zpl?package=2`)).body.match(/\^XA/g)).toHaveLength(1)
 
-      const pdf = await t.call('GET', `/v1/shipments/${s.id}/label.pdf?package=2`)
-      expect(pdf.statusCode).toBe(200)
-      expect(pdf.headers['content-type']).toBe('application/pdf')
-      expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-')
-      const several = await t.call('GET', `/v1/shipments/${s.id}/label.pdf`)
-      expect(several.statusCode).toBe(409)
-      expect(paths(several)).toEqual(['package'])
+      // The PDF: a 4×6 page per package, one print job; the title names the tracking numbers on it.
+      const pages = (body: Buffer) => body.toString('latin1').match(/\/Type \/Page(?!s)/g)?.length
+      const title = (body: Buffer) => {
+        const raw = body.toString('latin1')
+        const ref = /\/Title (\d+) 0 R/.exec(raw)?.[1]
+        return new RegExp(`\\n${ref} 0 obj\\n\\((.*)\\)\\nendobj`).exec(raw)?.[1]
+      }
+      const both = await t.call('GET', `/v1/shipments/${s.id}/label.pdf`)
+      expect([both.statusCode, both.headers['content-type'], both.rawPayload.subarray(0, 5).toString()]).toEqual([200, 'application/pdf', '%PDF-'])
+      expect(pages(both.rawPayload)).toBe(2)
+      expect(title(both.rawPayload)).toBe(`Labels ${s.packages[0].trackingNumber}, ${s.packages[1].trackingNumber}`)
+      const second = await t.call('GET', `/v1/shipments/${s.id}/label.pdf?package=2`)
+      expect(second.statusCode).toBe(200)
+      expect(pages(second.rawPayload)).toBe(1)
+      expect(title(second.rawPayload)).toBe(`Label ${s.packages[1].trackingNumber}`)
       expect((await t.call('GET', `/v1/shipments/${s.id}/label.pdf?package=3`)).statusCode).toBe(404)
     })
 

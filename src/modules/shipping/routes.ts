@@ -34,7 +34,7 @@ const carrierParams = z.object({ code: carrierCode })
 const serviceParams = carrierParams.extend({ service: carrierCode })
 const idParams = z.object({ id: z.string().min(1).max(100).describe('Id (shp_…) or number (SH-…).') })
 const manifestParams = z.object({ id: z.string().min(1).max(100).describe('Id (mf_…) or number (MF-…).') })
-const labelQuery = z.object({ package: z.coerce.number().int().min(1).optional().describe('1-based package number; needed when the shipment has several.') })
+const labelQuery = z.object({ package: z.coerce.number().int().min(1).optional().describe('1-based package number: only its label; without it, every package.') })
 
 export const shippingRoutes =
   (d: { db: Db; clock: Clock; shipping: ShippingService }): FastifyPluginAsyncZod =>
@@ -192,7 +192,7 @@ export const shippingRoutes =
 
     app.get('/shipments/:id/label.pdf', {
       config: { permission: 'shipping:read' },
-      schema: { tags, summary: 'The 4×6 in label as PDF (one package; ?package=N when there are several)', params: idParams, querystring: labelQuery },
+      schema: { tags, summary: 'The 4×6 in labels as one PDF: a page per package, or only ?package=N', params: idParams, querystring: labelQuery },
       handler: async (req, reply) => {
         const pdf = await d.shipping.labelPdf(d.db, req.params.id, req.query.package)
         return reply.type('application/pdf').header('Content-Disposition', `inline; filename="${req.params.id}-label.pdf"`).send(pdf)

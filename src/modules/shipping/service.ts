@@ -14,7 +14,7 @@ import type { Money } from '../../kernel/money.js'
 import { nextNumber } from '../../kernel/numbers.js'
 import { decodeCursor, toPage } from '../../kernel/pagination.js'
 import type { CatalogService } from '../catalog/index.js'
-import { renderLabelPdf, renderLabelZpl, renderManifestPdf, type LabelDoc, type PrintAddress } from '../documents/index.js'
+import { renderLabelsPdf, renderLabelZpl, renderManifestPdf, type LabelDoc, type PrintAddress } from '../documents/index.js'
 import type { Location, LocationService } from '../locations/index.js'
 import {
   createAdapterRegistry,
@@ -1181,6 +1181,34 @@ export function createShippingService(d: { locations: LocationService; catalog: 
       return { data: await shapeMany(db, data), nextCursor }
     },
 
+    /**
+     * What a person should look at (the exception queue's read): shipments in `exception`, with
+     * the carrier's latest exception scan, and open ones late against their promised date, overdue
+     * (the date has passed, `today` is YYYY-MM-DD) or estimated to arrive after it. Oldest first.
+     */
+    async needingAttention(db: Db | Trx, q: { today: string; limit: number }) {
+      const moving: ShipmentStatus[] = ['label_created', 'awaiting_pickup', 'in_transit', 'out_for_delivery']
+      const rows = await db
+        .selectFrom('shipments')
+        .select(['id', 'number', 'status', 'orderId', 'orderNumber', 'originLocationId', 'trackingNumber', 'promisedBy', 'estimatedDeliveryDate', 'lastEventAt', 'createdAt', 'updatedAt'])
+        .where('status', 'in', ['exception', ...moving])
+        .where((eb) =>
+          eb.or([
+            eb('status', '=', 'exception'),
+            eb.and([eb('promisedBy', 'is not', null), eb.or([eb('promisedBy', '<', q.today), eb('estimatedDeliveryDate', '>', eb.ref('promisedBy'))])]),
+          ]),
+        )
+        .orderBy('id')
+        .limit(q.limit)
+        .execute()
+      const inException = rows.filter((r) => r.status === 'exception').map((r) => r.id)
+      const scans = inException.length
+        ? await db.selectFrom('trackingEvents').select(['shipmentId', 'occurredAt', 'location', 'detail']).where('shipmentId', 'in', inException).where('status', '=', 'exception').orderBy('occurredAt').execute()
+        : []
+      const lastScan = new Map(scans.map((e) => [e.shipmentId, e]))
+      return rows.map((r) => ({ ...r, status: r.status as ShipmentStatus, exception: lastScan.get(r.id) ?? null }))
+    },
+
     /** A shipment's packages and what is in them (fulfilment reads it on delivery and cancellation). */
     async contentsOf(db: Db | Trx, shipmentId: string): Promise<ShipmentPackage[]> {
       const rows = await db.selectFrom('shipmentPackages').selectAll().where('shipmentId', '=', shipmentId).orderBy('seq').execute()
@@ -1271,16 +1299,8 @@ export function createShippingService(d: { locations: LocationService; catalog: 
       }))
     },
 
-    /** The 4×6 label of one package as a PDF; `seq` may be left out when the shipment has one package. */
-    async labelPdf(db: Db | Trx, id: string, seq?: number): Promise<Buffer> {
-      const docs = await service.labelDocs(db, id, seq)
-      if (docs.length > 1) {
-        throw new AppError(409, 'shipment.label_per_package', `This shipment has ${docs.length} packages: fetch each label with ?package=1…${docs.length}, or all of them as ZPL.`, [
-          { path: 'package', message: `1…${docs.length}` },
-        ])
-      }
-      return renderLabelPdf(docs[0])
-    },
+    /** The 4×6 labels as one PDF, a page per package in package order; only package `seq` when given. */
+    labelPdf: async (db: Db | Trx, id: string, seq?: number): Promise<Buffer> => renderLabelsPdf(await service.labelDocs(db, id, seq)),
 
     /** One ^XA…^XZ block per package, for a thermal printer. */
     labelZpl: async (db: Db | Trx, id: string, seq?: number): Promise<string> => (await service.labelDocs(db, id, seq)).map(renderLabelZpl).join('\n'),

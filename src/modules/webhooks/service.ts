@@ -248,6 +248,24 @@ export function createWebhookService(settings: { timeoutMs: number; allowPrivate
 
     getDelivery,
 
+    /** Dead letters per endpoint: how many, and when the first and the latest died (the exception queue's read). */
+    async deadLetters(db: Db | Trx) {
+      return db
+        .selectFrom('webhookDeliveries')
+        .innerJoin('webhookEndpoints', 'webhookEndpoints.id', 'webhookDeliveries.endpointId')
+        .select((eb) => [
+          'webhookEndpoints.id as endpointId',
+          'webhookEndpoints.url',
+          eb.fn.countAll<number>().as('count'),
+          eb.fn.min<string>('webhookDeliveries.deadAt').as('firstDeadAt'),
+          eb.fn.max<string>('webhookDeliveries.deadAt').as('lastDeadAt'),
+        ])
+        .where('webhookDeliveries.status', '=', 'dead')
+        .groupBy(['webhookEndpoints.id', 'webhookEndpoints.url'])
+        .orderBy('webhookEndpoints.id')
+        .execute()
+    },
+
     /** Sends a delivery again as soon as a dispatcher gets to it, with a fresh retry window. */
     async retryDelivery(trx: Trx, ctx: Ctx, id: string): Promise<WebhookDelivery> {
       const current = await getDelivery(trx, id)
