@@ -107,8 +107,13 @@ export async function runClosedLoop(o: RunOptions): Promise<RunResult> {
   }
 }
 
-/** POSTs JSON bodies over one keep-alive agent (node:http: cheaper than fetch for the generator). */
-export function httpSender(opts: { port: number; path: string; clients: number; keys: string[]; bodies: string[] }) {
+/**
+ * POSTs JSON bodies over one keep-alive agent (node:http: cheaper than fetch for the generator).
+ * Request `n` goes to `paths[n % paths.length]` when given, else to `path`; any status but
+ * `status` (default 201) is an error.
+ */
+export function httpSender(opts: { port: number; path: string; paths?: string[]; status?: number; clients: number; keys: string[]; bodies: string[] }) {
+  const expected = opts.status ?? 201
   const agent = new http.Agent({ keepAlive: true, maxSockets: opts.clients, maxFreeSockets: opts.clients })
   const payloads = opts.bodies.map((b) => Buffer.from(b))
   const headers = Array.from({ length: opts.clients }, (_, c) => ({
@@ -119,13 +124,13 @@ export function httpSender(opts: { port: number; path: string; clients: number; 
     new Promise<Outcome>((resolve, reject) => {
       const payload = payloads[n % payloads.length]
       const req = http.request(
-        { agent, host: '127.0.0.1', port: opts.port, method: 'POST', path: opts.path, headers: { ...headers[c], 'content-length': payload.length } },
+        { agent, host: '127.0.0.1', port: opts.port, method: 'POST', path: opts.paths ? opts.paths[n % opts.paths.length] : opts.path, headers: { ...headers[c], 'content-length': payload.length } },
         (res) => {
           const chunks: Buffer[] = []
           res.on('data', (d: Buffer) => chunks.push(d))
           res.on('end', () => {
             const body = Buffer.concat(chunks).toString('utf8')
-            if (res.statusCode !== 201) return resolve({ ok: false, detail: `HTTP ${res.statusCode}: ${body.slice(0, 2000)}` })
+            if (res.statusCode !== expected) return resolve({ ok: false, detail: `HTTP ${res.statusCode}: ${body.slice(0, 2000)}` })
             // Parse only until the first order is checked; afterwards the generator skips the cost.
             resolve({ ok: true, order: n < opts.clients * 2 ? JSON.parse(body) : undefined })
           })

@@ -1,26 +1,32 @@
 /**
- * `npm run bench`: order intake over HTTP on loopback (the server in its own process, N
- * concurrent keep-alive connections driven by wrk, or by node:http clients) against the floor
- * (the same service call in-process: no HTTP, no zod), on SQLite and, when one answers,
- * PostgreSQL. Prints figures; asserts nothing.
+ * `npm run bench`: Ordo's hot paths, in sections that each can be run alone (`--only`) or left out
+ * (`--skip`). Prints figures and a summary table of all of them; asserts nothing.
  *
- *   npm run bench -- --db sqlite --seconds 5 --clients 32 --lines 1,5 [--client wrk|node] [--cpu-prof]
+ * - intake: POST /v1/orders over HTTP on loopback (the server in its own process, N concurrent
+ *   keep-alive connections driven by wrk, or by node:http clients) against the floor (the same
+ *   service call in-process: no HTTP, no zod), on SQLite and, when one answers, PostgreSQL;
+ * - routing: 100,000 orders routed in memory by the policy strategy (bench/routing.ts);
+ * - picklist: a pick wave of 1,000 fulfilment orders planned and written (bench/fulfillment.ts), per database;
+ * - rates: rate shopping for packed fulfilment orders in-process and over HTTP (bench/rates.ts), per database.
+ *
+ *   npm run bench -- --db sqlite --seconds 5 --clients 32 --lines 1,5 [--only intake,rates] [--client wrk|node] [--cpu-prof]
  *
  * See bench/README.md.
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { mkdirSync, readdirSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import pg from 'pg'
-import { sql } from 'kysely'
-import { connect, type Connection, type Dialect } from '../src/db/connection.js'
-import { migrateToLatest } from '../src/db/migrations.js'
+import type { Dialect } from '../src/db/connection.js'
 import { inTransaction } from '../src/db/transaction.js'
 import { systemClock } from '../src/kernel/clock.js'
 import type { Ctx } from '../src/kernel/context.js'
 import { createServices } from '../src/services.js'
+import { freshDatabase, pgProblem, type Prepared } from './db.js'
+import { benchPicklist, type PicklistBench } from './fulfillment.js'
 import { httpSender, ownCpuMicros, processCpuMicros, runClosedLoop, type RunResult } from './load.js'
+import { benchRates, describeRates, type RatesBench } from './rates.js'
+import { benchRouting, type RoutingBenchResult } from './routing.js'
 import { orderBodies, seed, PRODUCTS, CUSTOMERS } from './seed.js'
 import { ROOT, startServer } from './server.js'
 import { runWrk, wrkAvailable } from './wrk.js'
@@ -36,6 +42,9 @@ const TARGETS = {
   shareOfFloor: 0.5,
 }
 
+const SECTIONS = ['intake', 'routing', 'picklist', 'rates'] as const
+type Section = (typeof SECTIONS)[number]
+
 const parseOptions = () =>
   parseArgs({
     options: {
@@ -50,6 +59,12 @@ const parseOptions = () =>
       'prof-dir': { type: 'string', default: join(ROOT, '.tmp', 'bench-prof') },
       'no-floor': { type: 'boolean', default: false },
       'no-http': { type: 'boolean', default: false },
+      only: { type: 'string', default: process.env.ORDO_BENCH_ONLY ?? SECTIONS.join(',') },
+      skip: { type: 'string', default: '' },
+      'routing-orders': { type: 'string', default: '100000' },
+      'wave-orders': { type: 'string', default: '1000' },
+      'rate-orders': { type: 'string', default: '300' },
+      'rate-clients': { type: 'string', default: '4' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })
@@ -70,7 +85,13 @@ if (args.help) {
   --lines 1,5            lines per order, one run each (env ORDO_BENCH_LINES)
   --client wrk|node      HTTP load generator (env ORDO_BENCH_CLIENT; default wrk when it is on PATH, else node)
   --cpu-prof             run the server with node --cpu-prof; profiles go to --prof-dir (default .tmp/bench-prof)
-  --no-floor | --no-http skip one side
+  --no-floor | --no-http skip one side (intake and rates)
+  --only intake,routing,picklist,rates   sections to run (env ORDO_BENCH_ONLY; default all)
+  --skip routing,…       sections to leave out
+  --routing-orders N     orders routed in memory (default 100000)
+  --wave-orders N        orders on the pick wave (default 1000)
+  --rate-orders N        packed fulfilment orders rate-shopped round-robin (default 300)
+  --rate-clients N       calls in flight for rates, in-process and over HTTP (default 4)
 PostgreSQL: ORDO_BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test); a fresh schema, dropped afterwards.
 Pool size: ORDO_DB_POOL_SIZE (default 10), used by the server and the floor alike.`)
   process.exit(0)
@@ -97,6 +118,18 @@ if (client === 'wrk' && !haveWrk) usageError('--client wrk: no wrk on PATH (apt-
 /** wrk threads: one keeps up with the server on a 2-core machine and leaves the other core to it. */
 const WRK_THREADS = 1
 for (const d of databases) if (d !== 'sqlite' && d !== 'postgres') usageError(`--db: expected sqlite and/or postgres, got "${d}"`)
+const sectionList = (name: string, v: string) =>
+  v
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)
+    .map((x) => (SECTIONS.includes(x as Section) ? (x as Section) : usageError(`--${name}: expected some of ${SECTIONS.join(', ')}, got "${x}"`)))
+const skipped = new Set(sectionList('skip', args.skip))
+const sections = new Set(sectionList('only', args.only).filter((x) => !skipped.has(x)))
+const routingOrders = Math.floor(num('routing-orders', args['routing-orders'], 1))
+const waveOrders = Math.floor(num('wave-orders', args['wave-orders'], 1))
+const rateOrders = Math.floor(num('rate-orders', args['rate-orders'], 1))
+const rateClients = Math.floor(num('rate-clients', args['rate-clients'], 1))
 const pgUrl = process.env.ORDO_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const poolSize = Number(process.env.ORDO_DB_POOL_SIZE ?? 10)
 
@@ -112,91 +145,31 @@ const notes: string[] = []
 const log = (msg: string) => console.log(`[bench] ${msg}`)
 const fmt = (n: number | undefined, digits = 0) => (n === undefined || Number.isNaN(n) ? '–' : n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }))
 
-/** A URL whose connections use `schema`: libpq's `options` parameter, which pg reads from the URL too. */
-function withSearchPath(url: string, schema: string) {
-  const u = new URL(url)
-  u.searchParams.set('options', `-c search_path=${schema}`)
-  return u.toString()
-}
-
-async function pgAnswers(url: string): Promise<string | null> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 })
-  try {
-    await client.connect()
-    await client.query('select 1')
-    return null
-  } catch (err) {
-    return (err as Error).message
-  } finally {
-    await client.end().catch(() => {})
-  }
-}
-
-async function showSearchPath(url: string): Promise<string> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 })
-  await client.connect()
-  try {
-    return (await client.query<{ search_path: string }>('show search_path')).rows[0].search_path
-  } finally {
-    await client.end()
-  }
-}
-
-interface Prepared {
-  conn: Connection
-  serverUrl: string
-  cleanup(): Promise<void>
-}
-
+/** A fresh database, or null (with a note) when PostgreSQL does not answer. */
 async function prepare(dialect: Dialect): Promise<Prepared | null> {
-  if (dialect === 'sqlite') {
-    const dir = mkdtempSync(join(os.tmpdir(), 'ordo-bench-'))
-    const file = join(dir, 'ordo.db')
-    const conn = connect({ dialect: 'sqlite', file })
-    await migrateToLatest(conn.db)
-    return {
-      conn,
-      serverUrl: `sqlite:${file}`,
-      cleanup: async () => {
-        await conn.close()
-        rmSync(dir, { recursive: true, force: true })
-      },
+  if (dialect === 'postgres') {
+    const problem = await pgProblem(pgUrl)
+    if (problem) {
+      const note = `PostgreSQL skipped: ${pgUrl.replace(/\/\/[^@/]*@/, '//…@')} does not answer (${problem}). Set ORDO_BENCH_DATABASE_URL.`
+      if (!notes.includes(note)) notes.push(note)
+      log(note)
+      return null
     }
   }
-  const problem = await pgAnswers(pgUrl)
-  if (problem) {
-    notes.push(`PostgreSQL skipped: ${pgUrl.replace(/\/\/[^@/]*@/, '//…@')} does not answer (${problem}). Set ORDO_BENCH_DATABASE_URL.`)
-    log(notes[notes.length - 1])
-    return null
-  }
-  const schema = `bench_${Date.now().toString(36)}_${process.pid}`
-  const admin = connect({ dialect: 'postgres', url: pgUrl, poolSize: 1 })
-  await sql`create schema ${sql.id(schema)}`.execute(admin.db)
-  await admin.close()
-  const drop = async () => {
-    const a = connect({ dialect: 'postgres', url: pgUrl, poolSize: 1 })
-    await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(a.db)
-    await a.close()
-  }
-  const serverUrl = withSearchPath(pgUrl, schema)
-  // The server gets the schema through the URL only: make sure it lands there and not in public.
-  const seen = await showSearchPath(serverUrl)
-  if (seen !== schema) {
-    await drop()
-    throw new Error(`PostgreSQL: a URL with options=-c search_path=${schema} gave search_path "${seen}"`)
-  }
-  const conn = connect({ dialect: 'postgres', url: pgUrl, schema, poolSize })
-  const cleanup = async () => {
-    await conn.close()
-    await drop()
-  }
+  return freshDatabase(dialect, { pgUrl, poolSize })
+}
+
+/** Runs `fn` on a fresh database, which is dropped afterwards (and on Ctrl-C). */
+async function withDatabase(dialect: Dialect, fn: (prepared: Prepared) => Promise<void>) {
+  const prepared = await prepare(dialect)
+  if (!prepared) return
+  pending.add(prepared.cleanup)
   try {
-    await migrateToLatest(conn.db)
-  } catch (err) {
-    await cleanup()
-    throw err
+    await fn(prepared)
+  } finally {
+    pending.delete(prepared.cleanup)
+    await prepared.cleanup()
   }
-  return { conn, serverUrl, cleanup }
 }
 
 function describe(r: RunResult) {
@@ -226,13 +199,10 @@ process.on('SIGINT', () => {
   })()
 })
 
-async function benchDatabase(dialect: Dialect) {
+async function benchIntake(dialect: Dialect) {
   const t0 = Date.now()
-  const prepared = await prepare(dialect)
-  if (!prepared) return
-  const { conn } = prepared
-  pending.add(prepared.cleanup)
-  try {
+  await withDatabase(dialect, async (prepared) => {
+    const { conn } = prepared
     const services = createServices({ clock: systemClock, apiKeyCacheSeconds: 5 })
     const { keys, actor } = await seed(conn, services, clients)
     log(`${dialect}: seeded ${PRODUCTS} products × 3 locations, ${clients} API keys in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
@@ -313,10 +283,41 @@ async function benchDatabase(dialect: Dialect) {
         if (profDir) log(`${dialect}: server CPU profile written to ${profDir} (summarise without start-up and first warm-up: npx tsx bench/profile-summary.ts ${profDir} --skip ${Math.ceil(server.readySeconds + warmup + firstWarmup)})`)
       }
     }
-  } finally {
-    pending.delete(prepared.cleanup)
-    await prepared.cleanup()
-  }
+  })
+}
+
+const routingResults: RoutingBenchResult[] = []
+const picklistResults: { db: Dialect; r: PicklistBench }[] = []
+const ratesResults: { db: Dialect; r: RatesBench }[] = []
+const dbName = (d: Dialect) => (d === 'sqlite' ? 'SQLite' : 'PostgreSQL')
+
+async function benchPicklists(dialect: Dialect) {
+  await withDatabase(dialect, async (prepared) => {
+    picklistResults.push({ db: dialect, r: await benchPicklist(prepared.conn, { orders: waveOrders }) })
+  })
+}
+
+async function benchRateShopping(dialect: Dialect) {
+  await withDatabase(dialect, async (prepared) => {
+    let stop: (() => Promise<void>) | undefined
+    const r = await benchRates(prepared, {
+      fulfillments: rateOrders,
+      clients: rateClients,
+      warmupMs: warmup * 1000,
+      firstWarmupMs: firstWarmup * 1000,
+      measureMs: seconds * 1000,
+      floor: !args['no-floor'],
+      http: !args['no-http'],
+      onServer: (server) => {
+        if (stop) pending.delete(stop)
+        stop = server?.stop
+        if (stop) pending.add(stop)
+      },
+    })
+    for (const l of describeRates(r, dbName(dialect))) log(l)
+    for (const [what, x] of [['in-process', r.floor], ['HTTP', r.api]] as const) if (x?.firstError) notes.push(`rates ${dbName(dialect)} ${what}: ${x.errors} error(s); the first: ${x.firstError}`)
+    ratesResults.push({ db: dialect, r })
+  })
 }
 
 function table(): string {
@@ -360,32 +361,75 @@ function targets(): string[] {
   return out
 }
 
+/** Every figure of the run, one row per measured run. */
+function summary(): string {
+  const head = ['section', 'database', 'what', 'throughput', 'p50 ms', 'p99 ms', 'CPU ms/op', 'note']
+  const body: string[][] = []
+  for (const r of rows) {
+    for (const [side, x] of [['HTTP', r.api], ['floor', r.floor]] as const) {
+      if (!x) continue
+      const what = side === 'HTTP' ? `POST /v1/orders, ${r.lines} line(s), ${clients} clients` : `orders.create in-process, ${r.lines} line(s)`
+      body.push(['intake', dbName(r.db), what, `${fmt(x.ordersPerSecond)} orders/s`, fmt(x.p50, 1), fmt(x.p99, 1), fmt(x.cpuMsPerOrder, 2), x.errors ? `${x.errors} error(s)` : ''])
+    }
+  }
+  for (const r of routingResults) {
+    const note = `split ${(100 * r.splitRate).toFixed(1)} %, backordered ${(100 * r.backorderRate).toFixed(1)} %, ${r.shipmentsPerOrder.toFixed(2)} shipments/order`
+    body.push(['routing', 'in memory', `${fmt(r.orders)} orders, 50 locations, 10,000 SKUs`, `${fmt(r.ordersPerSecond)} orders/s`, '–', '–', fmt(r.cpuMicrosPerOrder / 1000, 3), note])
+  }
+  for (const { db, r } of picklistResults) {
+    const note = `ms per wave: median ${fmt(r.ms)} of ${r.waveMs.length} (${fmt(Math.min(...r.waveMs))}–${fmt(Math.max(...r.waveMs))}); ${fmt(r.pickLines)} pick lines, ${fmt(r.units)} units`
+    body.push(['picklist', dbName(db), `a wave of ${fmt(r.fulfillmentOrders)} fulfilment orders`, `${fmt(r.fulfillmentOrdersPerSecond)} FOs/s`, '–', '–', '–', note])
+  }
+  for (const { db, r } of ratesResults) {
+    for (const [side, x] of [['HTTP', r.api], ['floor', r.floor]] as const) {
+      if (!x) continue
+      const what = side === 'HTTP' ? `POST /v1/fulfillments/{id}/rates, ${rateClients} clients` : `fulfillment.rates in-process, ${rateClients} clients`
+      const note = `${r.fulfillments} packed orders, 6 services${x.errors ? `; ${x.errors} error(s)` : ''}`
+      body.push(['rates', dbName(db), what, `${fmt(x.ordersPerSecond)} calls/s`, fmt(x.p50, 2), fmt(x.p99, 2), fmt(x.cpuMsPerOrder, 2), note])
+    }
+  }
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)))
+  const line = (cells: string[]) => cells.map((c, i) => (i < 3 || i === 7 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd()
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n')
+}
+
 const started = Date.now()
 const cpus = os.cpus()
 const machine = `${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ${os.platform()} ${os.release()}, node ${process.version}`
 log(`machine: ${machine}`)
-log(`runs: ${databases.join(', ')}; ${lineCounts.join(' and ')} line(s)/order; ${clients} clients (HTTP load: ${client}${client === 'wrk' ? `, ${WRK_THREADS} thread` : ''}); ${warmup} s warm-up (+${firstWarmup} s for a process's first run) + ${seconds} s measured each; pool ${poolSize}`)
+log(`sections: ${[...sections].join(', ') || 'none'}; databases: ${databases.join(', ')}; ${warmup} s warm-up (+${firstWarmup} s for a process's first run) + ${seconds} s measured per run; pool ${poolSize}`)
+if (sections.has('intake')) log(`intake: ${lineCounts.join(' and ')} line(s)/order; ${clients} clients (HTTP load: ${client}${client === 'wrk' ? `, ${WRK_THREADS} thread` : ''})`)
 
 let failed = false
-for (const dialect of databases) {
+/** One section's run; a failure is noted and the next one runs. */
+async function run(name: string, fn: () => Promise<void>) {
   try {
-    await benchDatabase(dialect)
+    await fn()
   } catch (err) {
     failed = true
-    notes.push(`${dialect}: the run failed: ${(err as Error).stack ?? err}`)
+    notes.push(`${name}: the run failed: ${(err as Error).stack ?? err}`)
     log(notes[notes.length - 1])
   }
 }
 
-console.log(`
+if (sections.has('intake')) for (const dialect of databases) await run(`intake ${dialect}`, () => benchIntake(dialect))
+if (sections.has('routing')) await run('routing', async () => void routingResults.push(await benchRouting({ orders: routingOrders })))
+if (sections.has('picklist')) for (const dialect of databases) await run(`picklist ${dialect}`, () => benchPicklists(dialect))
+if (sections.has('rates')) for (const dialect of databases) await run(`rates ${dialect}`, () => benchRateShopping(dialect))
+
+if (rows.length) {
+  console.log(`
 Ordo order intake: POST /v1/orders over HTTP on loopback vs the floor (orders.create in-process, no HTTP, no zod)
 machine: ${machine}
 each run: ${warmup} s warm-up (the first in a process +${firstWarmup} s), ${seconds} s measured, ${clients} requests in flight (HTTP load: ${client}); ${PRODUCTS} products × 3 warehouses, ${CUSTOMERS} returning customers, paid orders, no backorders
 `)
-console.log(table())
-const t = targets()
-console.log(`\ntargets (2-core machine): ≥ ${fmt(TARGETS.ordersPerSecond.sqlite)} orders/s on SQLite, ≥ ${fmt(TARGETS.ordersPerSecond.postgres)} on PostgreSQL, p99 ≤ ${TARGETS.p99Ms} ms, API ≥ ${100 * TARGETS.shareOfFloor} % of floor`)
-console.log(t.length ? t.join('\n') : '  (no 1-line HTTP run to judge)')
+  console.log(table())
+  const t = targets()
+  console.log(`\ntargets (2-core machine): ≥ ${fmt(TARGETS.ordersPerSecond.sqlite)} orders/s on SQLite, ≥ ${fmt(TARGETS.ordersPerSecond.postgres)} on PostgreSQL, p99 ≤ ${TARGETS.p99Ms} ms, API ≥ ${100 * TARGETS.shareOfFloor} % of floor`)
+  console.log(t.length ? t.join('\n') : '  (no 1-line HTTP run to judge)')
+}
+console.log(`\nSummary (machine: ${machine}; CPU ms/op: of the server for HTTP runs, of the bench process otherwise)\n`)
+console.log(summary())
 if (notes.length) console.log(`\nnotes:\n${notes.map((n) => `  - ${n}`).join('\n')}`)
 console.log(`\ntotal ${((Date.now() - started) / 1000).toFixed(0)} s`)
 if (failed) process.exitCode = 1

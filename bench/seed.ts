@@ -16,7 +16,7 @@ const STOCK_PER_LOCATION = 100_000_000
 
 const seedCtx: Ctx = { actor: { ...systemActor, name: 'bench' }, clock: systemClock }
 
-const WAREHOUSES = [
+export const WAREHOUSES = [
   { code: 'BER', name: 'Berlin DC', city: 'Berlin', postalCode: '10115', line1: 'Invalidenstraße 1', latitude: 52.532, longitude: 13.384 },
   { code: 'MUC', name: 'Munich DC', city: 'München', postalCode: '80331', line1: 'Marienplatz 1', latitude: 48.137, longitude: 11.575 },
   { code: 'HAM', name: 'Hamburg DC', city: 'Hamburg', postalCode: '20095', line1: 'Mönckebergstraße 7', latitude: 53.551, longitude: 10.0 },

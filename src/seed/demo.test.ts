@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freshConnection } from '../../test/helpers.js'
+import { runChecks } from '../check.js'
 import { checkAddress } from '../kernel/address.js'
 import { systemClock } from '../kernel/clock.js'
 import { systemActor } from '../kernel/context.js'
@@ -41,6 +42,7 @@ describe('the demo plan', () => {
 })
 
 describe('seedDemo on a fresh SQLite database', () => {
+  // Enough orders that today's last hours have work in every state, whatever the hour and weekday.
   let conn: Awaited<ReturnType<typeof freshConnection>>
   let services: Services
   let summary: SeedSummary
@@ -49,7 +51,7 @@ describe('seedDemo on a fresh SQLite database', () => {
   beforeAll(async () => {
     conn = await freshConnection('sqlite')
     services = createServices({ clock: systemClock, apiKeyCacheSeconds: 0 })
-    summary = await seedDemo(conn.db, services, { orders: 60, seed: 42, now })
+    summary = await seedDemo(conn.db, services, { orders: 120, seed: 42, now })
   })
   afterAll(() => conn.drop())
 
@@ -112,14 +114,22 @@ describe('seedDemo on a fresh SQLite database', () => {
     expect((await services.inventory.lowStock(conn.db, {})).length).toBeGreaterThan(0)
   })
 
-  it('has orders in varied states over the last 30 days: held, cancelled, split, backordered', async () => {
+  const allFulfillments = () => allPages((cursor) => services.fulfillment.list(conn.db, { limit: 200, cursor }))
+  const allShipments = () => allPages((cursor) => services.shipping.list(conn.db, { limit: 200, cursor }))
+  const count = (xs: string[]) => xs.reduce<Record<string, number>>((m, x) => ({ ...m, [x]: (m[x] ?? 0) + 1 }), {})
+
+  it('has orders in varied states over the last 30 days: delivered, held, cancelled, split, backordered', async () => {
     const orders = await allOrders()
-    expect(orders).toHaveLength(60)
+    expect(orders).toHaveLength(120)
     const statuses = new Set(orders.map((o) => o.status))
-    for (const s of ['confirmed', 'on_hold', 'cancelled']) expect(statuses).toContain(s)
-    expect(orders.filter((o) => o.status === 'confirmed').length).toBeGreaterThan(orders.length / 2)
+    for (const s of ['confirmed', 'completed', 'on_hold', 'cancelled']) expect(statuses).toContain(s)
+    expect(orders.filter((o) => o.status === 'confirmed' || o.status === 'completed').length).toBeGreaterThan(orders.length / 2)
     expect(orders.some((o) => o.lines.some((l) => l.backorderedQuantity > 0))).toBe(true)
-    expect(orders.some((o) => new Set(o.lines.flatMap((l) => l.allocations.map((a) => a.location))).size >= 2)).toBe(true)
+    // Split: fulfilled from two locations or more (shipped units leave the allocations).
+    const from = new Map<string, Set<string>>()
+    for (const f of await allFulfillments()) if (f.status !== 'cancelled') from.set(f.orderId, (from.get(f.orderId) ?? new Set()).add(f.location))
+    expect([...from.values()].filter((l) => l.size >= 2).length).toBe(summary.orders.split)
+    expect(summary.orders.split).toBeGreaterThan(0)
     expect(orders.some((o) => o.status !== 'cancelled' && o.lines.some((l) => l.cancelledQuantity > 0))).toBe(true)
     expect(orders.some((o) => o.holds.some((h) => h.releasedAt))).toBe(true)
     expect(new Set(orders.map((o) => o.channel))).toEqual(new Set(['web', 'marketplace', 'pos']))
@@ -129,9 +139,66 @@ describe('seedDemo on a fresh SQLite database', () => {
     expect(summary.orders.edited).toBeGreaterThan(0)
   })
 
-  it('keeps every invariant: stock equals its ledger and bins, reservations match open order lines', async () => {
-    expect((await services.inventory.check(conn.db)).problems).toEqual([])
-    expect(await services.orders.checkReservations(conn.db, await services.inventory.reservedByStock(conn.db))).toEqual([])
+  it('sets up shipping before the first order: three carriers, six priced services, methods, boxes, a marketplace routing policy', async () => {
+    const carriers = await services.shipping.listCarriers(conn.db)
+    expect(carriers.map((c) => [c.code, c.services.map((s) => s.level).sort()])).toEqual([
+      ['dhl', ['express', 'standard']],
+      ['dpd', ['express', 'standard']],
+      ['hermes', ['economy', 'economy']],
+    ])
+    const matches = carriers.flatMap((c) => c.services.flatMap((s) => s.rateCard.zones.map((z) => z.match.by)))
+    expect(new Set(matches)).toEqual(new Set(['distance', 'destination']))
+    const methods = await services.shipping.listShippingMethods(conn.db)
+    expect(methods.find((m) => m.code === 'standard')).toMatchObject({ flatAmount: 495, freeOverAmount: 5000 })
+    expect(methods.find((m) => m.code === 'express')).toMatchObject({ serviceLevel: 'express' })
+    expect(await services.fulfillment.listPackaging(conn.db, {})).toHaveLength(5)
+    const marketplace = await services.routing.effectivePolicy(conn.db, 'marketplace')
+    expect(marketplace).toMatchObject({ inherited: false, policy: { locations: [{ type: 'store', channels: ['pos'] }] } })
+    // An address without coordinates is placed by its postal code's centroid.
+    const orders = await allOrders()
+    const noPoint = orders.find((o) => o.shippingAddress.country === 'DE' && o.shippingAddress.latitude == null && o.status !== 'cancelled')!
+    const [first] = await services.routing.decisions(conn.db, noPoint.id)
+    expect(first.explanation.destination.source).toBe('postal_code')
+  })
+
+  it('runs the warehouses every day: older orders are picked, packed, shipped and delivered', async () => {
+    const fos = count((await allFulfillments()).map((f) => f.status))
+    const shipments = await allShipments()
+    expect(fos.shipped).toBeGreaterThan(summary.orders.total / 2)
+    expect(count(shipments.map((s) => s.status)).delivered).toBeGreaterThan(shipments.length / 2)
+    expect(new Set(shipments.map((s) => s.carrier.code))).toEqual(new Set(['dhl', 'dpd', 'hermes']))
+    // Nothing confirmed a week ago waits still, unless stock is missing for it.
+    const weekAgo = new Date(now.getTime() - 7 * 24 * 3600_000).toISOString()
+    const stale = (await allOrders()).filter((o) => o.status === 'confirmed' && o.createdAt < weekAgo && o.lines.every((l) => l.backorderedQuantity === 0) && ['allocated', 'partially_allocated'].includes(o.fulfillmentStatus))
+    expect(stale.map((o) => o.number)).toEqual([])
+    // Every day closes with a manifest per carrier and location; yesterday's parcels were collected.
+    const yesterday = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - 24 * 3600_000).toISOString().slice(0, 10)
+    const manifests = (await services.shipping.listManifests(conn.db, { date: yesterday, limit: 50 })).data
+    expect(manifests.length).toBeGreaterThan(0)
+    for (const id of manifests.flatMap((m) => m.shipments.map((s) => s.id))) expect(shipments.find((s) => s.id === id)!.status).not.toMatch(/label_created|awaiting_pickup/)
+    // Proof at the door where an item asks for it.
+    for (const s of shipments.filter((x) => x.requiresProof && x.status === 'delivered')) expect(s.trackingEvents.at(-1)!.proof).not.toBeNull()
+  })
+
+  it("catches today's work in mid flow: a wave half scanned, orders picked, packed and labelled, parcels on their way", async () => {
+    const fos = count((await allFulfillments()).map((f) => f.status))
+    for (const s of ['open', 'picking', 'picked', 'packed']) expect(fos[s], s).toBeGreaterThan(0)
+    const shipments = count((await allShipments()).map((s) => s.status))
+    for (const s of ['label_created', 'in_transit', 'out_for_delivery']) expect(shipments[s], s).toBeGreaterThan(0)
+    expect(shipments).toMatchObject({ cancelled: 1, exception: 1 })
+    // The summary the command prints says the same.
+    expect(summary.fulfilment).toMatchObject({ carriers: 3, services: 6, boxes: 5, fulfillmentOrders: fos, shipments })
+
+    const walking = (await services.fulfillment.listPicklists(conn.db, { status: 'in_progress', limit: 10 })).data
+    expect(walking).toHaveLength(1)
+    const wave = await services.fulfillment.getPicklist(conn.db, walking[0].id)
+    expect(wave.accuracy).toMatchObject({ wrongItem: 1, short: 1 })
+    expect(wave.progress.picked).toBeGreaterThan(0)
+    expect(wave.progress.remaining).toBeGreaterThan(0)
+  })
+
+  it('keeps every invariant: stock equals its ledger and bins, reservations match open order lines, staging belongs to fulfilment', async () => {
+    expect(await runChecks(conn, services)).toMatchObject({ ok: true, problems: [] })
     expect(summary.checks).toMatchObject({ inventory: [], reservations: [] })
   })
 

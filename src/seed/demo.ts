@@ -10,6 +10,7 @@ import { systemActor, type Ctx } from '../kernel/context.js'
 import type { Order } from '../modules/orders/index.js'
 import type { Services } from '../services.js'
 import { CHANNELS, LOCATIONS } from './data.js'
+import { loadWarehouseSetup, shipFromByOrder, summarizeFulfilment, warehouseTasks, type FulfilmentSummary } from './fulfilment.js'
 import { planDemo, type FollowUp, type OrderPlan, type StockEvent } from './plan.js'
 
 export interface SeedOptions {
@@ -45,6 +46,7 @@ export interface SeedSummary {
     openHolds: Record<string, number>
     skippedActions: number
   }
+  fulfilment: FulfilmentSummary
   checks: { inventory: string[]; reservations: string[]; stockRows: number; ledgerRows: number }
   apiKey: { id: string; name: string; key: string }
   /** The console user the demo signs in with; absent when it existed already. */
@@ -107,6 +109,8 @@ export async function seedDemo(db: Db, services: Services, opts: SeedOptions = {
       }
     }
   })
+
+  await at(plan.setupAt, (trx) => loadWarehouseSetup(trx, services, ctx))
 
   const createdSkus = await at(plan.setupAt, async (trx) => {
     const known = await services.catalog.findBySkus(trx, plan.products.map((p) => p.sku))
@@ -181,6 +185,9 @@ export async function seedDemo(db: Db, services: Services, opts: SeedOptions = {
   for (const o of plan.orders) {
     tasks.push({ v: o.v, seq: seq++, run: () => createOrder(o) })
     for (const f of o.followUps) tasks.push({ v: f.v, seq: seq++, run: () => followUp(o, f.action, f.at) })
+  }
+  for (const w of warehouseTasks({ db, services, ctx, clock, plan, seed, orderIds })) {
+    tasks.push({ v: w.v, seq: seq++, run: () => w.run().then(() => 'done' as const) })
   }
   tasks.sort((a, b) => a.v - b.v || a.seq - b.seq)
 
@@ -351,6 +358,8 @@ async function summarize(db: Db, services: Services, ctx: Ctx) {
     holdsReleased: 0,
     openHolds: {} as Record<string, number>,
   }
+  // Shipped units leave the allocations: where an order ships from is on its fulfilment orders too.
+  const shipFrom = await shipFromByOrder(db, services)
   for (let cursor: string | undefined, first = true; first || cursor; first = false) {
     const page = await services.orders.list(db, ctx, { limit: 200, cursor })
     for (const o of page.data) {
@@ -359,7 +368,7 @@ async function summarize(db: Db, services: Services, ctx: Ctx) {
       count(orders.byFulfillment, o.fulfillmentStatus)
       count(orders.byPayment, o.paymentStatus)
       count(orders.byChannel, o.channel)
-      if (new Set(o.lines.flatMap((l) => l.allocations.map((a) => a.location))).size >= 2) orders.split++
+      if (new Set([...o.lines.flatMap((l) => l.allocations.map((a) => a.location)), ...(shipFrom.get(o.id) ?? [])]).size >= 2) orders.split++
       if (o.lines.some((l) => l.backorderedQuantity > 0)) orders.withBackorders++
       if (o.status !== 'cancelled' && o.lines.some((l) => l.cancelledQuantity > 0)) orders.partiallyCancelled++
       for (const h of o.holds) {
@@ -370,7 +379,9 @@ async function summarize(db: Db, services: Services, ctx: Ctx) {
     cursor = page.nextCursor ?? undefined
   }
 
+  // Stock waiting in staging belongs to fulfilment orders: part of the inventory check, as `ordo check` runs it.
   const inventory = await services.inventory.check(db)
+  inventory.problems.push(...(await services.fulfillment.check(db)))
   const reservations = await services.orders.checkReservations(db, await services.inventory.reservedByStock(db))
   return {
     channels,
@@ -379,6 +390,7 @@ async function summarize(db: Db, services: Services, ctx: Ctx) {
     customers: { total: customers },
     stock,
     orders,
+    fulfilment: await summarizeFulfilment(db, services),
     checks: { inventory: inventory.problems, reservations, stockRows: inventory.stockRows, ledgerRows: inventory.ledgerRows },
   }
 }
@@ -407,6 +419,10 @@ export function formatSummary(s: SeedSummary): string[] {
     `  split across 2+ locations ${o.split}, with backordered lines ${o.withBackorders}, partially cancelled ${o.partiallyCancelled}`,
     `  holds        open: ${tally(o.openHolds)}; released ${o.holdsReleased}`,
     `  this run     ${o.edited} edits, ${o.heldByHand} holds placed by hand`,
+    `warehouse   ${s.fulfilment.carriers} carriers with ${s.fulfilment.services} services, ${s.fulfilment.boxes} boxes, ${fmt(s.fulfilment.manifests)} manifests`,
+    `  fulfilment   ${tally(s.fulfilment.fulfillmentOrders)}`,
+    `  picklists    ${tally(s.fulfilment.picklists)}`,
+    `  shipments    ${tally(s.fulfilment.shipments)}`,
     `checks      ${s.checks.inventory.length || s.checks.reservations.length ? `${s.checks.inventory.length + s.checks.reservations.length} PROBLEM(S)` : 'ok'} (${fmt(s.checks.stockRows)} stock rows, ${fmt(s.checks.ledgerRows)} ledger rows)`,
     `took        ${s.seconds.toFixed(1)} s (seed ${s.seed})`,
   ]

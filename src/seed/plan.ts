@@ -606,8 +606,8 @@ function planOrders(rng: Random, n: number, warp: (v: number) => Date, products:
 
     const net = lines.reduce((s, l) => s + (l.unitPrice ?? bySku.get(l.sku)!.price) * l.quantity, 0)
     const express = channel === 'web' && !abroad && rng.chance(0.1)
-    const shippingMethod =
-      channel === 'pos' ? 'DHL Paket (endless aisle)' : abroad ? rng.pick(['DHL Paket International', 'UPS Standard']) : express ? 'DHL Express' : rng.pick(['DHL Paket', 'DHL Paket', 'DPD Classic', 'Hermes Standard'])
+    // Codes of the demo's shipping methods (see carriers.ts); the carrier is chosen by rate shopping when the parcel ships.
+    const shippingMethod = abroad ? 'international' : express ? 'express' : 'standard'
     const shippingAmount = channel !== 'web' ? 0 : abroad ? 1490 : express ? 1290 : net >= 5000 ? 0 : 495
 
     let payment: OrderPlan['payment']
