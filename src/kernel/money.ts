@@ -42,3 +42,17 @@ export function allocateProportionally(amount: number, weights: number[]): numbe
 }
 
 export const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0)
+
+// One formatter per currency, made once: building an Intl.NumberFormat costs far more than using it.
+const formatters = new Map<string, { format: Intl.NumberFormat; scale: number }>()
+
+/** Minor units as a person reads them (€19.99, ¥500, KWD 1,234.567): Intl knows each currency's decimals. */
+export function formatMoney(amount: number, currency: string): string {
+  let f = formatters.get(currency)
+  if (!f) {
+    const format = new Intl.NumberFormat('en', { style: 'currency', currency })
+    f = { format, scale: 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2) }
+    formatters.set(currency, f)
+  }
+  return f.format.format(amount / f.scale)
+}

@@ -1,3 +1,4 @@
+import { formatMoney } from '../../kernel/money.js'
 import type { Order } from '../orders/index.js'
 
 /** The parts of an order an e-mail shows. */
@@ -31,11 +32,6 @@ export const defaultLinks = (publicUrl: string): NotificationLinks => ({
   returnLabel: () => null,
 })
 
-/** Minor units as a customer reads them (€19.99, ¥500): Intl knows each currency's decimals. */
-export function formatMoney(amount: number, currency: string): string {
-  const f = new Intl.NumberFormat('en', { style: 'currency', currency })
-  return f.format(amount / 10 ** (f.resolvedOptions().maximumFractionDigits ?? 2))
-}
 
 const str = (v: unknown) => (typeof v === 'string' && v ? v : null)
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null)

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { defaultLinks, formatMoney, SAMPLE_ORDER, sampleEventData, templateData } from './context.js'
+import { formatMoney } from '../../kernel/money.js'
+import { defaultLinks, SAMPLE_ORDER, sampleEventData, templateData } from './context.js'
 import { renderSubject, renderTemplate } from './render.js'
 import { BUILT_IN_TEMPLATES, TEMPLATE_EVENTS, templateFor } from './templates.js'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatMoney } from '../notifications/index.js'
+import { formatMoney } from '../../kernel/money.js'
 import { customerTimeline, nextStep, type TimelineEvent } from './customer-timeline.js'
 
 const refs = {

@@ -1,4 +1,4 @@
-import type { Money } from '../../kernel/money.js'
+import { formatMoney, type Money } from '../../kernel/money.js'
 
 /** A shipping method's rule for the freight the customer pays (not what the carrier charges us). */
 export interface FreightRule {
@@ -15,17 +15,12 @@ export interface CustomerFreight extends Money {
   detail: string
 }
 
-/** Minor units as a person reads them (€4.95, ¥500): Intl knows each currency's decimals. */
-function fmt(amount: number, currency: string): string {
-  const f = new Intl.NumberFormat('en', { style: 'currency', currency })
-  return f.format(amount / 10 ** (f.resolvedOptions().maximumFractionDigits ?? 2))
-}
 
 /** The freight charged to the customer for a shipment of `weightGrams`, by the method's rule. */
 export function customerFreight(rule: FreightRule, weightGrams: number, merchandiseValue?: Money | null): CustomerFreight {
   const { currency } = rule
   if (rule.freeOverAmount !== null && merchandiseValue?.currency === currency && merchandiseValue.amount >= rule.freeOverAmount) {
-    return { amount: 0, currency, rule: 'free_over_threshold', detail: `free: ${fmt(merchandiseValue.amount, currency)} reaches ${fmt(rule.freeOverAmount, currency)}` }
+    return { amount: 0, currency, rule: 'free_over_threshold', detail: `free: ${formatMoney(merchandiseValue.amount, currency)} reaches ${formatMoney(rule.freeOverAmount, currency)}` }
   }
   const kg = Math.ceil(weightGrams / 1000)
   const perKg = rule.perKgAmount * kg
@@ -36,8 +31,8 @@ export function customerFreight(rule: FreightRule, weightGrams: number, merchand
         ? '; no merchandise value given for the free-shipping threshold'
         : merchandiseValue.currency !== currency
           ? `; merchandise value in ${merchandiseValue.currency} cannot meet a threshold in ${currency}`
-          : `; below the free-shipping threshold of ${fmt(rule.freeOverAmount, currency)}`
+          : `; below the free-shipping threshold of ${formatMoney(rule.freeOverAmount, currency)}`
   return perKg > 0
-    ? { amount: rule.flatAmount + perKg, currency, rule: 'flat_plus_per_kg', detail: `${fmt(rule.flatAmount, currency)} + ${kg} kg × ${fmt(rule.perKgAmount, currency)}${unmet}` }
-    : { amount: rule.flatAmount, currency, rule: 'flat', detail: `flat ${fmt(rule.flatAmount, currency)}${unmet}` }
+    ? { amount: rule.flatAmount + perKg, currency, rule: 'flat_plus_per_kg', detail: `${formatMoney(rule.flatAmount, currency)} + ${kg} kg × ${formatMoney(rule.perKgAmount, currency)}${unmet}` }
+    : { amount: rule.flatAmount, currency, rule: 'flat', detail: `flat ${formatMoney(rule.flatAmount, currency)}${unmet}` }
 }
