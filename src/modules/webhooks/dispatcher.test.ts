@@ -166,8 +166,9 @@ describe.each(DIALECTS)('webhook delivery on %s', (dialect) => {
 
     rx.respond = () => 200
     t.clock.advance(60_000 - 5000 - 1)
-    await workers.tick()
     const events = await t.conn.db.selectFrom('events').select('id').where('entityId', '=', stuck.id).orderBy('seq').execute()
+    // A freed queue drains within a few polls (on PostgreSQL a delivery can be claimed a poll after its predecessor landed).
+    for (let i = 0; i < 5 && (rx.perEntity().get(stuck.id)?.length ?? 0) < events.length; i++) await workers.tick()
     expect(rx.perEntity().get(stuck.id)).toEqual(events.map((e) => e.id))
   })
 
