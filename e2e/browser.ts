@@ -25,11 +25,25 @@ const pageErrorsOf = new WeakMap<Page, string[]>()
 export const pageErrors = (page: Page) => pageErrorsOf.get(page) ?? []
 
 const dir = join(import.meta.dirname, '..', 'test-results')
-export async function screenshot(page: Page, name: string) {
+/** A picture of the whole page; `fullPage: false` for what is in view (a sandboxed frame, such as an e-mail preview, only shows there). */
+export async function screenshot(page: Page, name: string, opts: { fullPage?: boolean } = {}) {
   mkdirSync(dir, { recursive: true })
-  // Wait for the screen's data, so the picture shows it rather than a spinner.
-  await page.waitForLoadState('networkidle')
-  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true })
+  // Wait for the screen's data, so the picture shows it rather than a spinner. Chromium may never
+  // call a page idle once it holds a sandboxed frame (an e-mail preview): then take it as it is.
+  await page.waitForLoadState('networkidle', { timeout: 5_000 }).catch(() => undefined)
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: opts.fullPage ?? true })
+}
+
+/** The demo seed's console user (admin). */
+export const DEMO = { email: 'demo@ordo.dev', password: 'ordo-demo' }
+
+/** Signs in through the sign-in form and waits for the dashboard. */
+export async function signIn(page: Page, who = DEMO) {
+  await page.goto('/sign-in')
+  await page.getByLabel('E-mail').fill(who.email)
+  await page.getByLabel(/^Password/).fill(who.password)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor()
 }
 
 /** The API as an integration calls it: with the admin key the demo seed printed. */

@@ -4,9 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { api, launch, newPage, pageErrors, screenshot } from './browser.js'
-
-const DEMO = { email: 'demo@ordo.dev', password: 'ordo-demo' }
+import { api, DEMO, launch, newPage, pageErrors, screenshot } from './browser.js'
 
 describe.sequential('the Ordo console', () => {
   let browser: Browser
@@ -144,6 +142,36 @@ describe.sequential('the Ordo console', () => {
     expect(shipments).toHaveLength(1)
     shipment = shipments[0]
     expect(shipment.status).toBe('label_created')
+  })
+
+  it("closes the day: the carrier's manifest at the location, printed for the driver", async () => {
+    const shipped = await api<{ number: string; carrier: { code: string; name: string } }>('GET', `/v1/shipments/${shipment.id}`)
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Manifests' }).click()
+    await page.getByRole('heading', { name: 'Manifests' }).waitFor()
+    await page.getByRole('combobox', { name: 'Carrier' }).click()
+    await page.getByRole('option', { name: shipped.carrier.name, exact: true }).click()
+    await page.getByRole('combobox', { name: 'Location' }).click()
+    await page.getByRole('option', { name: new RegExp(`^${fulfillment.location} `) }).click()
+    // What closing the day hands over: the label just bought, with any other of the day.
+    await page.getByText(/label\(s\) waiting/).getByRole('link', { name: shipped.number }).waitFor()
+    await page.getByRole('button', { name: 'Close the day' }).click()
+    await page.getByText(/^Manifest MF-/).waitFor()
+    const manifest = (await api<{ data: { id: string; number: string; shipments: { id: string }[] }[] }>('GET', `/v1/manifests?carrier=${shipped.carrier.code}&location=${fulfillment.location}`)).data[0]
+    expect(manifest.shipments.map((s) => s.id)).toContain(shipment.id)
+    expect((await api<{ status: string }>('GET', `/v1/shipments/${shipment.id}`)).status).toBe('awaiting_pickup')
+    await page.locator(`[data-manifest="${manifest.number}"]`).waitFor()
+    await screenshot(page, '09b-manifests')
+
+    // Printing opens the PDF in a new tab; the browser's session cookie is all it needs.
+    const pdf = page.context().waitForEvent('response', (r) => r.url().endsWith(`/v1/manifests/${manifest.id}.pdf`))
+    const popup = page.waitForEvent('popup')
+    await page.getByRole('link', { name: `Print ${manifest.number}` }).first().click()
+    const res = await pdf
+    expect(res.status()).toBe(200)
+    expect(res.headers()['content-type']).toBe('application/pdf')
+    // The tab shows Chromium's PDF viewer; the bytes behind it, fetched with the same cookies, are the PDF.
+    expect((await (await page.context().request.get(res.url())).body()).subarray(0, 5).toString()).toBe('%PDF-')
+    await (await popup).close()
   })
 
   it("shows the carrier's tracking on the order", async () => {

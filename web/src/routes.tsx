@@ -29,8 +29,8 @@ function RouteError() {
 }
 
 /**
- * Client routes. The navigation shows warehouse, shipments and returns only when the server has
- * their API; exceptions get their screen here when theirs lands.
+ * Client routes. The navigation shows exceptions, warehouse, shipments and returns only when the
+ * server has their API.
  */
 export const router = createBrowserRouter([
   { path: '/sign-in', element: <SignInPage /> },
@@ -47,6 +47,7 @@ export const router = createBrowserRouter([
       { index: true, lazy: async () => ({ Component: (await import('./pages/DashboardPage')).DashboardPage }) },
       { path: 'orders', lazy: async () => ({ Component: (await import('./pages/orders/OrdersPage')).OrdersPage }) },
       { path: 'orders/:id', lazy: async () => ({ Component: (await import('./pages/orders/OrderDetailPage')).OrderDetailPage }) },
+      { path: 'exceptions', lazy: async () => ({ Component: (await import('./pages/exceptions/ExceptionsPage')).ExceptionsPage }) },
       { path: 'inventory/:tab?', lazy: async () => ({ Component: (await import('./pages/inventory/InventoryPage')).InventoryPage }) },
       { path: 'warehouse', element: <Navigate to="/warehouse/picklists" replace /> },
       { path: 'warehouse/picklists', lazy: async () => ({ Component: (await import('./pages/warehouse/PicklistsPage')).PicklistsPage }) },

@@ -291,6 +291,12 @@ describe.each(DIALECTS)('orders on %s', (dialect) => {
     expect((await by('status=on_hold')).length + (await by('status=confirmed')).length + (await by('status=cancelled')).length).toBe(all.length)
     expect((await by('fulfillmentStatus=backordered')).length).toBeGreaterThan(0)
     expect((await by('channel=marketplace')).every((o: { channel: string }) => o.channel === 'marketplace')).toBe(true)
+    const atBerlin = await by('location=BER')
+    const reservedAt = (o: { lines: { allocations: { location: string }[] }[] }, code: string) => o.lines.some((l) => l.allocations.some((a) => a.location === code))
+    expect(atBerlin.length).toBeGreaterThan(0)
+    expect(atBerlin.every((o: any) => reservedAt(o, 'BER'))).toBe(true)
+    expect(all.filter((o: any) => reservedAt(o, 'BER')).length).toBe(atBerlin.length)
+    expect(await by('location=NOWHERE')).toEqual([])
     expect((await by('customer=hold@example.com')).length).toBe(1)
     expect((await by('sku=BOOK-OMS')).every((o: { lines: { sku: string }[] }) => o.lines.some((l) => l.sku === 'BOOK-OMS'))).toBe(true)
     const num = all[0].number

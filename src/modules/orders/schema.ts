@@ -93,6 +93,7 @@ export const orderListQuery = z.object({
   customer: z.string().max(100).optional().describe('Customer id or email.'),
   sku: z.string().max(64).optional(),
   holdCode: z.enum(HOLD_CODES).optional().describe('Orders with an open hold of this code.'),
+  location: z.string().max(64).optional().describe('Location code: orders with units reserved there (still to ship from it).'),
   createdFrom: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
   createdTo: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
   q: z.string().trim().min(1).max(200).optional().describe('Search order number, customer email or external id.'),

@@ -626,6 +626,11 @@ export function createOrderService(d: {
       if (q.paymentStatus) query = query.where('paymentStatus', '=', q.paymentStatus)
       if (q.customer) query = query.where((eb) => (q.customer!.includes('@') ? eb('email', '=', q.customer!.toLowerCase()) : eb('customerId', '=', q.customer!)))
       if (q.sku) query = query.where('id', 'in', db.selectFrom('orderLines').select('orderId').where('sku', '=', q.sku))
+      if (q.location) {
+        const location = (await d.locations.listAll(db)).find((l) => l.code === q.location)
+        if (!location) return { data: [], nextCursor: null }
+        query = query.where('id', 'in', db.selectFrom('orderAllocations').select('orderId').where('locationId', '=', location.id).where('quantity', '>', 0))
+      }
       if (q.holdCode) query = query.where('id', 'in', db.selectFrom('orderHolds').select('orderId').where('code', '=', q.holdCode).where('releasedAt', 'is', null))
       if (q.createdFrom) query = query.where('createdAt', '>=', new Date(q.createdFrom).toISOString())
       if (q.createdTo) query = query.where('createdAt', '<=', q.createdTo.length === 10 ? `${q.createdTo}T23:59:59.999Z` : new Date(q.createdTo).toISOString())

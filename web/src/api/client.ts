@@ -51,7 +51,7 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
 export const api = {
   get: async <T>(path: string, signal?: AbortSignal) => (await request<T>('GET', path, { signal })).body,
   post: async <T>(path: string, body?: unknown, headers?: Record<string, string>) => (await request<T>('POST', path, { body: body ?? {}, headers })).body,
-  put: async <T>(path: string, body: unknown) => (await request<T>('PUT', path, { body })).body,
+  put: async <T>(path: string, body: unknown, headers?: Record<string, string>) => (await request<T>('PUT', path, { body, headers })).body,
   patch: async <T>(path: string, body: unknown, headers?: Record<string, string>) => (await request<T>('PATCH', path, { body, headers })).body,
   delete: async <T>(path: string) => (await request<T>('DELETE', path)).body,
 }

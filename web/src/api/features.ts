@@ -15,6 +15,12 @@ export interface Features {
   exceptions: boolean
   returns: boolean
   webhooks: boolean
+  refunds: boolean
+  feedback: boolean
+  statusLink: boolean
+  notifications: boolean
+  shippingMethods: boolean
+  returnPolicies: boolean
   paths: Set<string>
 }
 
@@ -32,6 +38,12 @@ export function featuresOf(paths: Iterable<string>): Features {
     exceptions: has('/v1/exceptions'),
     returns: has('/v1/returns'),
     webhooks: has('/v1/webhook-endpoints'),
+    refunds: has('/v1/refunds'),
+    feedback: has('/v1/orders/{id}/feedback'),
+    statusLink: has('/v1/orders/{id}/status-link'),
+    notifications: has('/v1/notification-templates'),
+    shippingMethods: has('/v1/shipping-methods'),
+    returnPolicies: has('/v1/return-policies'),
     paths: set,
   }
 }

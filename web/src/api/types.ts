@@ -492,3 +492,172 @@ export interface Return {
   inspectedAt: string | null
   resolvedAt: string | null
 }
+
+export interface Refund {
+  id: string
+  order: { id: string; number: string }
+  return: { id: string; number: string } | null
+  provider: string
+  paymentReference: string | null
+  amount: { amount: number; currency: string }
+  shipping: { amount: number; currency: string }
+  status: 'pending' | 'succeeded' | 'failed'
+  providerReference: string | null
+  note: string | null
+  breakdown: { kind: string; amount: number; detail: string }[]
+  lastError: string | null
+  createdBy: string
+  createdAt: string
+  completedAt: string | null
+}
+
+export interface ReturnPolicy {
+  channel: string | null
+  source: 'channel' | 'default'
+  windowDays: number
+  nonReturnableSkus: string[]
+  restockingFeePpm: number
+  returnShippingPaidBy: 'customer' | 'merchant'
+  returnLocation: string | null
+  autoAuthorize: boolean
+  autoAuthorizeMaxValue: { amount: number; currency: string } | null
+  refundShipping: 'never' | 'when_full_return' | 'always'
+  resolutions: string[]
+  version: number
+  updatedAt: string
+}
+
+// ---- shipping methods ----
+
+export interface ShippingMethod {
+  id: string
+  code: string
+  name: string
+  currency: string
+  flatAmount: number
+  perKgAmount: number
+  freeOverAmount: number | null
+  serviceLevel: string | null
+  maxTransitDays: number | null
+  active: boolean
+  version: number
+  createdAt: string
+  updatedAt: string
+}
+
+// ---- exceptions ----
+
+export interface ExceptionItem {
+  key: string
+  type: string
+  severity: 'high' | 'normal' | 'low'
+  status: 'open' | 'resolved' | 'cleared'
+  title: string
+  detail: string
+  holdCode: string | null
+  entity: { type: string; id: string; number: string | null }
+  orderId: string | null
+  orderNumber: string | null
+  location: string | null
+  channel: string | null
+  since: string
+  link: string
+  assignee: string | null
+  assignedAt: string | null
+  assignedBy: string | null
+  note: string | null
+  resolvedAt: string | null
+  resolvedBy: string | null
+  resolutionNote: string | null
+  version: number
+}
+
+export interface ExceptionList extends Page<ExceptionItem> {
+  counts: { byType: Record<string, number>; byHoldCode: Record<string, number>; total: number; capped: string[] }
+}
+
+// ---- customers' side: feedback, the signed order page, e-mails ----
+
+export interface Feedback {
+  id: string
+  order: { id: string; number: string }
+  rating: number
+  comment: string | null
+  givenBy: string
+  editableUntil: string
+  createdAt: string
+  updatedAt: string
+}
+
+export interface StatusLink {
+  url: string
+  expiresAt: string
+}
+
+export interface Notification {
+  id: string
+  orderId: string
+  template: string
+  channel: string
+  to: string
+  subject: string
+  status: 'queued' | 'sent' | 'failed'
+  attempts: number
+  nextAttemptAt: string | null
+  lastError: string | null
+  sentAt: string | null
+  createdAt: string
+}
+
+export interface NotificationTemplate {
+  event: string
+  channel: string | null
+  source: 'built-in' | 'default' | 'channel'
+  subject: string
+  text: string
+  html: string
+  enabled: boolean
+  version: number | null
+  updatedBy: string | null
+  updatedAt: string | null
+}
+
+export interface NotificationPreview {
+  to: string
+  subject: string
+  text: string
+  html: string
+}
+
+// ---- webhooks ----
+
+export interface WebhookEndpoint {
+  id: string
+  url: string
+  description: string | null
+  eventTypes: string[]
+  active: boolean
+  disabledReason: string | null
+  previousSecretExpiresAt: string | null
+  version: number
+  createdAt: string
+  updatedAt: string
+}
+
+export interface WebhookDelivery {
+  id: string
+  endpointId: string
+  eventId: string
+  eventType: string
+  entityId: string
+  status: 'pending' | 'delivered' | 'dead'
+  attemptCount: number
+  nextAttemptAt: string | null
+  lastResponseStatus: number | null
+  lastError: string | null
+  deliveredAt: string | null
+  deadAt: string | null
+  createdAt: string
+  payload: Record<string, unknown>
+  attempts: { attemptedAt: string; responseStatus: number | null; durationMs: number; error: string | null; responseBody: string | null }[]
+}

@@ -108,8 +108,37 @@ export function ErrorAlert({ error, title = 'Something went wrong' }: { error: u
   )
 }
 
-/** Previous/next over cursor pages: the cursors seen so far are a stack. */
-export function CursorPager({ cursors, nextCursor, onChange, count, loading }: { cursors: string[]; nextCursor: string | null | undefined; onChange: (cursors: string[]) => void; count: number; loading?: boolean }) {
+/**
+ * Shown above a form: the errors it has no field for (`other`, from fieldErrors), or the whole
+ * problem when it named no field. A 412 means someone else changed the thing first.
+ */
+export function FormProblem({ error, other }: { error: unknown; other: string[] }) {
+  if (!(error instanceof ApiError)) return error ? <ErrorAlert error={error} /> : null
+  if (error.status === 412) {
+    return (
+      <Alert color="yellow" title="Changed by someone else">
+        This changed since you opened it; it has been reloaded. Check it, then make your change again.
+      </Alert>
+    )
+  }
+  if (error.problem.errors?.length && !other.length) return null
+  return (
+    <Alert color="red" variant="light" role="alert">
+      {problemText(error.problem)}
+      {other.length > 0 && (
+        <ul style={{ margin: '4px 0 0', paddingLeft: 18 }}>
+          {other.map((o) => (
+            <li key={o}>{o}</li>
+          ))}
+        </ul>
+      )}
+    </Alert>
+  )
+}
+
+/** Previous/next over cursor pages: the cursors seen so far are a stack. `compact`: nothing when there is one page only (lists inside a card). */
+export function CursorPager({ cursors, nextCursor, onChange, count, loading, compact }: { cursors: string[]; nextCursor: string | null | undefined; onChange: (cursors: string[]) => void; count: number; loading?: boolean; compact?: boolean }) {
+  if (compact && !cursors.length && !nextCursor) return null
   return (
     <Group justify="space-between" mt="xs">
       <Text size="xs" c="dimmed">

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { activeFilterCount, filtersFromSearch, filtersToSearch, ordersQuery, parseViews, saveView, type OrderFilters } from './filters'
+import { activeFilterCount, filtersFromSearch, filtersToSearch, parseViews, saveView, withParams, type OrderFilters } from './filters'
 
 describe('order filters ↔ query string', () => {
   it('round-trips every filter through the address bar', () => {
@@ -31,9 +31,10 @@ describe('order filters ↔ query string', () => {
     expect(filtersFromSearch('status=shipped&paymentStatus=paid&createdFrom=2026-13-45&createdTo=yesterday&foo=bar&cursor=abc')).toEqual({ paymentStatus: 'paid' })
   })
 
-  it('adds paging for the API without touching the filters', () => {
-    expect(ordersQuery({ status: 'pending' }, { limit: 50 })).toBe('status=pending&limit=50')
-    expect(ordersQuery({}, { limit: 25, cursor: 'b3JkXzAx' })).toBe('limit=25&cursor=b3JkXzAx')
+  it('adds paging to a path without touching its filters, and drops empty parameters', () => {
+    expect(withParams(`/v1/orders?${filtersToSearch({ status: 'pending' })}`, { limit: '50', cursor: null })).toBe('/v1/orders?status=pending&limit=50')
+    expect(withParams('/v1/orders', { limit: '25', cursor: 'b3JkXzAx' })).toBe('/v1/orders?limit=25&cursor=b3JkXzAx')
+    expect(withParams('/v1/orders?cursor=old&q=a%26b', { cursor: undefined })).toBe('/v1/orders?q=a%26b')
   })
 })
 

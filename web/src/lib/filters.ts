@@ -11,6 +11,8 @@ export interface OrderFilters {
   paymentStatus?: (typeof PAYMENT_STATUSES)[number]
   holdCode?: (typeof HOLD_CODES)[number]
   channel?: string
+  /** A location code: orders with units still to ship from there. */
+  location?: string
   sku?: string
   customer?: string
   /** YYYY-MM-DD, inclusive. */
@@ -19,51 +21,63 @@ export interface OrderFilters {
 }
 
 /** In the order the address bar shows them. */
-export const FILTER_KEYS = ['q', 'status', 'fulfillmentStatus', 'paymentStatus', 'holdCode', 'channel', 'sku', 'customer', 'createdFrom', 'createdTo'] as const satisfies readonly (keyof OrderFilters)[]
+export const FILTER_KEYS = ['q', 'status', 'fulfillmentStatus', 'paymentStatus', 'holdCode', 'channel', 'location', 'sku', 'customer', 'createdFrom', 'createdTo'] as const satisfies readonly (keyof OrderFilters)[]
 
-const ENUMS: Partial<Record<keyof OrderFilters, readonly string[]>> = {
-  status: ORDER_STATUSES,
-  fulfillmentStatus: FULFILLMENT_STATUSES,
-  paymentStatus: PAYMENT_STATUSES,
-  holdCode: HOLD_CODES,
-}
 const DATE = /^\d{4}-\d{2}-\d{2}$/
+export const oneOf = (values: readonly string[]) => (v: string) => values.includes(v)
+export const isDay = (v: string) => DATE.test(v) && !Number.isNaN(Date.parse(v))
 
 /**
- * Reads filters from a query string, dropping what the API would refuse (an unknown status, a
- * malformed date), so a stale bookmark shows a wider list instead of an error.
+ * Reads `keys` from a query string, dropping what fails its check (an unknown status, a malformed
+ * date), so a stale bookmark shows a wider list instead of an error.
  */
-export function filtersFromSearch(search: URLSearchParams | string): OrderFilters {
+export function readParams<K extends string>(search: URLSearchParams | string, keys: readonly K[], checks: Partial<Record<K, (v: string) => boolean>> = {}): Partial<Record<K, string>> {
   const params = typeof search === 'string' ? new URLSearchParams(search) : search
-  const out: Record<string, string> = {}
-  for (const key of FILTER_KEYS) {
+  const out: Partial<Record<K, string>> = {}
+  for (const key of keys) {
     const value = params.get(key)?.trim()
-    if (!value) continue
-    const allowed = ENUMS[key]
-    if (allowed && !allowed.includes(value)) continue
-    if ((key === 'createdFrom' || key === 'createdTo') && !(DATE.test(value) && !Number.isNaN(Date.parse(value)))) continue
+    if (!value || (checks[key] && !checks[key](value))) continue
     out[key] = value.slice(0, 200)
   }
-  return out as OrderFilters
+  return out
 }
 
-/** The query string of a set of filters: empty ones left out, keys always in the same order. */
-export function filtersToSearch(filters: OrderFilters): URLSearchParams {
+/** The query string of `keys`: empty ones left out, keys always in the same order. */
+export function writeParams<K extends string>(values: Partial<Record<K, string | undefined>>, keys: readonly K[]): URLSearchParams {
   const params = new URLSearchParams()
-  for (const key of FILTER_KEYS) {
-    const value = filters[key]?.trim()
+  for (const key of keys) {
+    const value = values[key]?.trim()
     if (value) params.set(key, value)
   }
   return params
 }
 
-/** The query for GET /v1/orders: the filters plus paging. */
-export function ordersQuery(filters: OrderFilters, page: { limit: number; cursor?: string | null }): string {
-  const params = filtersToSearch(filters)
-  params.set('limit', String(page.limit))
-  if (page.cursor) params.set('cursor', page.cursor)
-  return params.toString()
+/** `path` with more query parameters set (or removed, when empty), whether or not it already has some. */
+export function withParams(path: string, params: Record<string, string | null | undefined>): string {
+  const [base, search = ''] = path.split('?')
+  const q = new URLSearchParams(search)
+  for (const [k, v] of Object.entries(params)) {
+    if (v) q.set(k, v)
+    else q.delete(k)
+  }
+  const s = q.toString()
+  return s ? `${base}?${s}` : base
 }
+
+const CHECKS: Partial<Record<keyof OrderFilters, (v: string) => boolean>> = {
+  status: oneOf(ORDER_STATUSES),
+  fulfillmentStatus: oneOf(FULFILLMENT_STATUSES),
+  paymentStatus: oneOf(PAYMENT_STATUSES),
+  holdCode: oneOf(HOLD_CODES),
+  createdFrom: isDay,
+  createdTo: isDay,
+}
+
+/** The order list's filters from a query string (what the API would refuse is left out). */
+export const filtersFromSearch = (search: URLSearchParams | string): OrderFilters => readParams(search, FILTER_KEYS, CHECKS) as OrderFilters
+
+/** The query string of a set of filters: empty ones left out, keys always in the same order. */
+export const filtersToSearch = (filters: OrderFilters): URLSearchParams => writeParams(filters, FILTER_KEYS)
 
 export const sameFilters = (a: OrderFilters, b: OrderFilters) => filtersToSearch(a).toString() === filtersToSearch(b).toString()
 

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import type { Order } from '../api/types'
-import { editableLines, editBody } from './order-edit'
+import { editableLines, editBody, editOutcome } from './order-edit'
 
 const line = (id: string, sku: string, quantity: number, cancelledQuantity = 0) => ({ id, sku, name: sku, quantity, cancelledQuantity }) as Order['lines'][number]
 const order = {
   lines: [line('l1', 'TEE', 2), line('l2', 'MUG', 1, 1), line('l3', 'BOOK', 3, 1)],
   shippingAddress: { name: 'Anna', line1: 'Weg 1', city: 'Hamburg', postalCode: '20095', country: 'DE', latitude: 53.5, longitude: 10 },
   payment: { status: 'paid', amount: 100, method: 'card', reference: 'ch_1' },
+  notes: 'Leave at the door',
 } as unknown as Order
 const unchanged = () => ({ lines: editableLines(order), address: { ...order.shippingAddress }, payment: { method: 'card', reference: 'ch_1' } })
 
@@ -43,5 +44,30 @@ describe('order edit body', () => {
     const next = unchanged()
     next.payment.method = 'invoice'
     expect(editBody(order, next)).toEqual({ payment: { method: 'invoice' } })
+  })
+
+  it('sends the notes when they changed, and null when they were cleared', () => {
+    expect(editBody(order, { ...unchanged(), notes: ' Leave at the door ' })).toEqual({})
+    expect(editBody(order, { ...unchanged(), notes: 'Ring twice' })).toEqual({ notes: 'Ring twice' })
+    expect(editBody(order, { ...unchanged(), notes: '  ' })).toEqual({ notes: null })
+  })
+})
+
+describe('what an edit did', () => {
+  const hold = (id: string, releasedAt: string | null = null) => ({ id, code: 'payment', detail: '', source: 'verification', createdBy: 'x', createdAt: '', releasedAt, releasedBy: null, releaseNote: null }) as const
+  const at = (total: number, holds: ReturnType<typeof hold>[]) => ({ totals: { total }, holds }) as unknown as Order
+
+  it('names the holds the re-verification placed and the ones it lifted, with the totals', () => {
+    const before = at(4758, [hold('h1'), hold('h0', '2026-11-01')])
+    const after = at(6757, [hold('h1', '2026-11-20'), hold('h0', '2026-11-01'), hold('h2')])
+    const outcome = editOutcome(before, after)
+    expect(outcome.placed.map((h) => h.id)).toEqual(['h2'])
+    expect(outcome.lifted.map((h) => h.id)).toEqual(['h1'])
+    expect(outcome.stillOpen).toBe(1)
+    expect(outcome.total).toEqual({ before: 4758, after: 6757 })
+  })
+
+  it('reports nothing placed when the holds stayed as they were', () => {
+    expect(editOutcome(at(1, [hold('h1')]), at(2, [hold('h1')]))).toMatchObject({ placed: [], lifted: [], stillOpen: 1 })
   })
 })

@@ -1,4 +1,4 @@
-import type { Address, Order } from '../api/types'
+import type { Address, Order, OrderHold } from '../api/types'
 
 /** One row of the line editor: an existing line (by id) or a new one (by SKU). */
 export interface EditLine {
@@ -19,7 +19,7 @@ export const ADDRESS_FIELDS = ['name', 'company', 'line1', 'line2', 'postalCode'
  * The PATCH body for what changed, and nothing else: the API re-verifies and re-reserves only
  * when asked to, and an unchanged section sent anyway could still trip a check.
  */
-export function editBody(o: Order, next: { lines: EditLine[]; address: Address; payment: { method: string; reference: string } }) {
+export function editBody(o: Order, next: { lines: EditLine[]; address: Address; payment: { method: string; reference: string }; notes?: string }) {
   const body: Record<string, unknown> = {}
   const before = editableLines(o)
   const linesChanged = before.length !== next.lines.length || next.lines.some((l, i) => l.id !== before[i]?.id || l.quantity !== before[i]?.quantity || (!l.id && l.sku !== before[i]?.sku))
@@ -31,5 +31,18 @@ export function editBody(o: Order, next: { lines: EditLine[]; address: Address; 
   if ((next.payment.method || null) !== o.payment.method && next.payment.method) payment.method = next.payment.method
   if ((next.payment.reference || null) !== o.payment.reference && next.payment.reference) payment.reference = next.payment.reference
   if (Object.keys(payment).length) body.payment = payment
+  if (next.notes !== undefined && next.notes.trim() !== (o.notes ?? '')) body.notes = next.notes.trim() || null
   return body
+}
+
+/** What an edit did, as the server answered it: the holds its re-verification placed or lifted, those still open, and the total before and after. */
+export function editOutcome(before: Order, after: Order): { placed: OrderHold[]; lifted: OrderHold[]; stillOpen: number; total: { before: number; after: number } } {
+  const openBefore = new Set(before.holds.filter((h) => !h.releasedAt).map((h) => h.id))
+  const openAfter = new Set(after.holds.filter((h) => !h.releasedAt).map((h) => h.id))
+  return {
+    placed: after.holds.filter((h) => openAfter.has(h.id) && !openBefore.has(h.id)),
+    lifted: after.holds.filter((h) => openBefore.has(h.id) && !openAfter.has(h.id)),
+    stillOpen: openAfter.size,
+    total: { before: before.totals.total, after: after.totals.total },
+  }
 }

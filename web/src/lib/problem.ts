@@ -23,6 +23,9 @@ export class ApiError extends Error {
   }
 }
 
+/** The problem behind a failed query or mutation, or null (no error, or not the API's). */
+export const problemOf = (error: unknown): Problem | null => (error instanceof ApiError ? error.problem : null)
+
 /** Reads any error body into a Problem, also when a proxy answered with HTML or nothing. */
 export function toProblem(status: number, body: unknown, requestId?: string | null): Problem {
   const b = (body && typeof body === 'object' ? body : {}) as Partial<Problem>

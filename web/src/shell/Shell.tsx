@@ -1,17 +1,20 @@
 import { AppShell, Burger, Group, Menu, NavLink, ScrollArea, Text, TextInput, UnstyledButton, Badge } from '@mantine/core'
 import { useDisclosure, useHotkeys } from '@mantine/hooks'
-import { useQueryClient } from '@tanstack/react-query'
+import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useRef, useState } from 'react'
 import { Link, Outlet, useLocation, useNavigate } from 'react-router'
 import { api, setCsrfToken } from '../api/client'
 import { useFeatures } from '../api/features'
-import { useSession } from '../auth/session'
+import type { ExceptionList } from '../api/types'
+import { useCan, useSession } from '../auth/session'
 
 interface NavItem {
   to: string
   label: string
   /** Shown only when the server has the API behind it. */
   when?: boolean
+  /** A count beside the label (open exceptions). */
+  count?: number
   children?: NavItem[]
 }
 
@@ -19,6 +22,15 @@ export function Shell() {
   const [opened, { toggle, close }] = useDisclosure()
   const features = useFeatures()
   const { data: session } = useSession()
+  const can = useCan()
+  // The open exceptions, beside their entry: refreshed every minute and after every action on them.
+  const openExceptions = useQuery({
+    queryKey: ['exceptions', 'open-count'],
+    queryFn: ({ signal }) => api.get<ExceptionList>('/v1/exceptions?limit=1', signal),
+    select: (l) => l.counts.total,
+    enabled: features.exceptions && can('exceptions:read'),
+    refetchInterval: 60_000,
+  })
   const location = useLocation()
   const navigate = useNavigate()
   const qc = useQueryClient()
@@ -30,7 +42,7 @@ export function Shell() {
   const nav: NavItem[] = [
     { to: '/', label: 'Dashboard' },
     { to: '/orders', label: 'Orders' },
-    { to: '/exceptions', label: 'Exceptions', when: features.exceptions },
+    { to: '/exceptions', label: 'Exceptions', when: features.exceptions && can('exceptions:read'), count: openExceptions.data },
     { to: '/inventory', label: 'Inventory' },
     {
       to: '/warehouse',
@@ -112,6 +124,13 @@ export function Shell() {
                 component={Link}
                 to={n.children ? n.children[0].to : n.to}
                 label={n.label}
+                rightSection={
+                  n.count ? (
+                    <Badge size="sm" color="red" variant="filled" aria-label={`${n.count} open`} data-count={n.count}>
+                      {n.count}
+                    </Badge>
+                  ) : undefined
+                }
                 active={isActive(n.to)}
                 className="nav-link"
                 // A section opens on its first screen; its sub-screens show while inside it.

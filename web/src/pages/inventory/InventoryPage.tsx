@@ -1,10 +1,11 @@
 import { ActionIcon, Anchor, Button, Card, Group, Menu, Modal, NumberInput, SegmentedControl, Select, Stack, Table, Tabs, Text, TextInput, Textarea } from '@mantine/core'
 import { notifications } from '@mantine/notifications'
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useEffect, useState, type FormEvent } from 'react'
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router'
 import { api } from '../../api/client'
-import type { LedgerEntry, LowStockRow, Page, StockRow } from '../../api/types'
+import { useCursorPage } from '../../api/paging'
+import type { LedgerEntry, LowStockRow, StockRow } from '../../api/types'
 import { useCan } from '../../auth/session'
 import { CursorPager, Empty, ErrorAlert, PageHeader, When } from '../../components/common'
 import { BinSelect, LocationSelect, SkuInput } from '../../components/inputs'
@@ -104,18 +105,7 @@ function Filters({ withKind }: { withKind?: boolean }) {
 function StockTab({ onAction }: { onAction: (kind: 'adjust' | 'transfer', sku: string, location: string) => void }) {
   const f = useStockFilters()
   const can = useCan()
-  const [cursors, setCursors] = useState<string[]>([])
-  const key = f.query().toString()
-  useEffect(() => setCursors([]), [key])
-  const stock = useQuery({
-    queryKey: ['stock', key, cursors.at(-1) ?? null],
-    queryFn: ({ signal }) => {
-      const q = f.query({ limit: '100' })
-      if (cursors.length) q.set('cursor', cursors.at(-1)!)
-      return api.get<Page<StockRow>>(`/v1/inventory?${q}`, signal)
-    },
-    placeholderData: keepPreviousData,
-  })
+  const { query: stock, pager } = useCursorPage<StockRow>(['stock'], `/v1/inventory?${f.query()}`, { limit: 100 })
   return (
     <>
       <Filters />
@@ -177,25 +167,14 @@ function StockTab({ onAction }: { onAction: (kind: 'adjust' | 'transfer', sku: s
         </Table.ScrollContainer>
         {stock.data && !stock.data.data.length && <Empty>No stock rows match.</Empty>}
       </Card>
-      <CursorPager cursors={cursors} nextCursor={stock.data?.nextCursor} onChange={setCursors} count={stock.data?.data.length ?? 0} loading={stock.isFetching} />
+      <CursorPager {...pager} />
     </>
   )
 }
 
 function LedgerTab() {
   const f = useStockFilters()
-  const [cursors, setCursors] = useState<string[]>([])
-  const key = f.query(f.kind ? { kind: f.kind } : {}).toString()
-  useEffect(() => setCursors([]), [key])
-  const ledger = useQuery({
-    queryKey: ['ledger', key, cursors.at(-1) ?? null],
-    queryFn: ({ signal }) => {
-      const q = f.query({ limit: '100', ...(f.kind ? { kind: f.kind } : {}) })
-      if (cursors.length) q.set('cursor', cursors.at(-1)!)
-      return api.get<Page<LedgerEntry>>(`/v1/inventory/ledger?${q}`, signal)
-    },
-    placeholderData: keepPreviousData,
-  })
+  const { query: ledger, pager } = useCursorPage<LedgerEntry>(['ledger'], `/v1/inventory/ledger?${f.query(f.kind ? { kind: f.kind } : {})}`, { limit: 100 })
   const delta = (n: number) => (n > 0 ? `+${n}` : n < 0 ? String(n) : '')
   return (
     <>
@@ -248,7 +227,7 @@ function LedgerTab() {
         </Table.ScrollContainer>
         {ledger.data && !ledger.data.data.length && <Empty>No movements match.</Empty>}
       </Card>
-      <CursorPager cursors={cursors} nextCursor={ledger.data?.nextCursor} onChange={setCursors} count={ledger.data?.data.length ?? 0} loading={ledger.isFetching} />
+      <CursorPager {...pager} />
     </>
   )
 }

@@ -7,8 +7,10 @@ import { useFeatures } from '../../api/features'
 import type { Address, FulfillmentOrder, Order, Page, Shipment, TimelineEntry } from '../../api/types'
 import { useCan } from '../../auth/session'
 import { ErrorAlert, Money, PageHeader, StatusBadge, When } from '../../components/common'
-import { formatDate, humanize } from '../../lib/format'
+import { formatDate, formatMoney, humanize } from '../../lib/format'
+import { editOutcome } from '../../lib/order-edit'
 import { CancelOrderModal, EditOrderModal, PlaceHoldModal, ReleaseHoldModal } from './OrderModals'
+import { EmailsCard, FeedbackCard, OrderReturnsCard, PaymentCard, StatusLinkButton } from './OrderPanels'
 import { RequestReturnModal } from '../returns/ReturnsPage'
 
 export const orderKey = (id: string) => ['order', id] as const
@@ -27,6 +29,7 @@ export function OrderDetailPage() {
     retry: false,
   })
   const [modal, setModal] = useState<null | 'edit' | 'cancel' | 'hold' | 'return' | { release: string }>(null)
+  const [edited, setEdited] = useState<ReturnType<typeof editOutcome> | null>(null)
 
   /** After any action: show the order the server returned, and reload what depends on it. */
   const updated = (o: Order) => {
@@ -35,6 +38,10 @@ export function OrderDetailPage() {
     void qc.invalidateQueries({ queryKey: ['order-routing', id] })
     void qc.invalidateQueries({ queryKey: ['orders'] })
     void qc.invalidateQueries({ queryKey: ['dashboard'] })
+    void qc.invalidateQueries({ queryKey: ['exceptions'] })
+    void qc.invalidateQueries({ queryKey: ['order-emails'] })
+    // Edits, holds and cancellations change what the warehouses are asked to ship.
+    void qc.invalidateQueries({ queryKey: ['fulfillments'] })
     setModal(null)
   }
 
@@ -66,6 +73,7 @@ export function OrderDetailPage() {
         }
         actions={
           <>
+            {features.statusLink && <StatusLinkButton orderId={o.id} />}
             {allowed.has('edit') && can('orders:write') && (
               <Button variant="default" onClick={() => setModal('edit')}>
                 Edit
@@ -89,6 +97,14 @@ export function OrderDetailPage() {
           </>
         }
       />
+
+      {edited && (
+        <Alert color={edited.placed.length ? 'orange' : 'teal'} title={edited.placed.length ? 'Saved; the verification placed a hold' : edited.stillOpen ? `Saved; no new hold (${edited.stillOpen} still open)` : 'Saved; the verification passed'} withCloseButton onClose={() => setEdited(null)} mb="sm" data-edit-result>
+          Total {formatMoney(edited.total.before, o.currency)} → <b data-new-total>{formatMoney(edited.total.after, o.currency)}</b>.
+          {edited.placed.map((h) => ` ${humanize(h.code)} hold: ${h.detail}`).join('')}
+          {edited.lifted.length > 0 && ` Lifted: ${edited.lifted.map((h) => humanize(h.code)).join(', ')}.`}
+        </Alert>
+      )}
 
       <Grid gap="sm">
         <Grid.Col span={{ base: 12, lg: 8 }}>
@@ -220,6 +236,7 @@ export function OrderDetailPage() {
             </Card>
 
             {(features.picklists || features.shipments) && <FulfilmentCard orderId={o.id} />}
+            {features.returns && can('returns:read') && <OrderReturnsCard orderId={o.id} />}
 
             {features.routing && (
               <Card withBorder padding="sm" aria-label="Routing">
@@ -282,19 +299,7 @@ export function OrderDetailPage() {
                 <AddressBlock a={o.billingAddress} />
               </Card>
             )}
-            <Card withBorder padding="sm">
-              <Title order={4} fz="sm" mb={4}>
-                Payment
-              </Title>
-              <Group gap="xs">
-                <StatusBadge value={o.payment.status} />
-                <Money amount={o.payment.amount} currency={o.currency} />
-              </Group>
-              <Text size="sm">
-                {o.payment.method ?? 'no method'}
-                {o.payment.reference ? ` · ${o.payment.reference}` : ''}
-              </Text>
-            </Card>
+            <PaymentCard order={o} />
             {(o.notes || o.cancelReason) && (
               <Card withBorder padding="sm">
                 {o.cancelReason && (
@@ -314,6 +319,8 @@ export function OrderDetailPage() {
                 )}
               </Card>
             )}
+            {features.feedback && <FeedbackCard orderId={o.id} />}
+            {features.paths.has('/v1/orders/{id}/notifications') && <EmailsCard orderId={o.id} />}
             {openHolds.length > 0 && !can('holds:write') && (
               <Text size="xs" c="dimmed">
                 Your role cannot release holds.
@@ -323,7 +330,16 @@ export function OrderDetailPage() {
         </Grid.Col>
       </Grid>
 
-      {modal === 'edit' && <EditOrderModal order={o} onClose={() => setModal(null)} onDone={updated} />}
+      {modal === 'edit' && (
+        <EditOrderModal
+          order={o}
+          onClose={() => setModal(null)}
+          onDone={(after) => {
+            setEdited(editOutcome(o, after))
+            updated(after)
+          }}
+        />
+      )}
       {modal === 'cancel' && <CancelOrderModal order={o} onClose={() => setModal(null)} onDone={updated} />}
       {modal === 'return' && <RequestReturnModal order={o} onClose={() => setModal(null)} />}
       {modal === 'hold' && <PlaceHoldModal order={o} onClose={() => setModal(null)} onDone={updated} />}

@@ -1,10 +1,11 @@
-import { ActionIcon, Alert, Button, Group, Modal, NumberInput, SegmentedControl, Select, Stack, Table, Tabs, Text, TextInput, Textarea } from '@mantine/core'
+import { ActionIcon, Button, Group, Modal, NumberInput, SegmentedControl, Select, Stack, Table, Tabs, Text, TextInput, Textarea } from '@mantine/core'
 import { notifications } from '@mantine/notifications'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
-import { useState, type FormEvent, type ReactNode } from 'react'
+import { useState, type FormEvent } from 'react'
 import { api } from '../../api/client'
 import type { Address, Order } from '../../api/types'
-import { ErrorAlert } from '../../components/common'
+import { FormProblem } from '../../components/common'
+import { SkuInput } from '../../components/inputs'
 import { HOLD_CODES } from '../../lib/filters'
 import { humanize } from '../../lib/format'
 import { ADDRESS_FIELDS, editableLines, editBody, wantedQuantity, type EditLine } from '../../lib/order-edit'
@@ -18,49 +19,18 @@ interface ModalProps {
 
 const etag = (o: Order) => ({ 'if-match': `"${o.version}"` })
 
-/** What the server concluded after a change: the order's state and any hold its verification placed. */
-function verificationMessage(o: Order): { color: string; message: ReactNode } {
-  const holds = o.holds.filter((h) => !h.releasedAt)
-  if (!holds.length) return { color: 'teal', message: `${o.number} is ${humanize(o.status).toLowerCase()}; verification passed.` }
-  return { color: 'orange', message: `${o.number} is on hold: ${holds.map((h) => `${humanize(h.code)} (${h.detail})`).join('; ')}` }
-}
-
-/** Shown above a form: errors the form has no field for (and 409/412 details). */
-function FormProblem({ error, other }: { error: unknown; other: string[] }) {
-  if (!(error instanceof ApiError)) return error ? <ErrorAlert error={error} /> : null
-  if (error.status === 412) {
-    return (
-      <Alert color="yellow" title="Changed by someone else">
-        This order changed since you opened it; it has been reloaded. Check it, then make your change again.
-      </Alert>
-    )
-  }
-  if (error.problem.errors?.length && !other.length) return null
-  return (
-    <Alert color="red" variant="light" role="alert">
-      {error.problem.detail}
-      {other.length > 0 && (
-        <ul style={{ margin: '4px 0 0', paddingLeft: 18 }}>
-          {other.map((o) => (
-            <li key={o}>{o}</li>
-          ))}
-        </ul>
-      )}
-    </Alert>
-  )
-}
-
 export function EditOrderModal({ order, onClose, onDone }: ModalProps) {
   const qc = useQueryClient()
   const [tab, setTab] = useState<string | null>('lines')
   const [lines, setLines] = useState<EditLine[]>(() => editableLines(order))
   const [address, setAddress] = useState<Address>(() => ({ ...order.shippingAddress }))
   const [payment, setPayment] = useState({ method: order.payment.method ?? '', reference: order.payment.reference ?? '' })
-  const body = editBody(order, { lines, address, payment })
+  const [notes, setNotes] = useState(order.notes ?? '')
+  const body = editBody(order, { lines, address, payment, notes })
   const save = useMutation({
     mutationFn: () => api.patch<Order>(`/v1/orders/${order.id}`, body, etag(order)),
     onSuccess: (o) => {
-      notifications.show({ title: 'Order saved', ...verificationMessage(o) })
+      notifications.show({ color: 'teal', message: `${o.number} saved (version ${o.version})` })
       onDone(o)
     },
     onError: (err) => {
@@ -73,7 +43,8 @@ export function EditOrderModal({ order, onClose, onDone }: ModalProps) {
   const lineErrors = fieldErrors(problem, lines.map((_, i) => `lines.${i}`))
   const addressErrors = fieldErrors(problem, ADDRESS_FIELDS, 'shippingAddress.')
   const paymentErrors = fieldErrors(problem, ['method', 'reference', 'status', 'amount'], 'payment.')
-  const other = [...lineErrors.other].filter((o) => !o.startsWith('shippingAddress.') && !o.startsWith('payment.'))
+  const notesError = fieldErrors(problem, ['notes']).byField.notes
+  const other = [...lineErrors.other].filter((o) => !o.startsWith('shippingAddress.') && !o.startsWith('payment.') && !o.startsWith('notes'))
   const submit = (e: FormEvent) => {
     e.preventDefault()
     if (!Object.keys(body).length) return notifications.show({ message: 'Nothing has changed.' })
@@ -93,6 +64,7 @@ export function EditOrderModal({ order, onClose, onDone }: ModalProps) {
               <Tabs.Tab value="lines">Lines</Tabs.Tab>
               <Tabs.Tab value="address">Shipping address</Tabs.Tab>
               <Tabs.Tab value="payment">Payment</Tabs.Tab>
+              <Tabs.Tab value="notes">Notes</Tabs.Tab>
             </Tabs.List>
             <Tabs.Panel value="lines" pt="xs">
               <Table>
@@ -112,7 +84,7 @@ export function EditOrderModal({ order, onClose, onDone }: ModalProps) {
                             <span className="mono">{l.sku}</span> {l.name}
                           </Text>
                         ) : (
-                          <TextInput placeholder="SKU" aria-label={`SKU of new line ${i + 1}`} value={l.sku} onChange={(e) => setLine(i, { sku: e.currentTarget.value })} error={lineErrors.byField[`lines.${i}`]} required />
+                          <SkuInput label={null} ariaLabel={`SKU of new line ${i + 1}`} value={l.sku} onChange={(sku) => setLine(i, { sku })} error={lineErrors.byField[`lines.${i}`]} required />
                         )}
                         {l.id && lineErrors.byField[`lines.${i}`] && (
                           <Text size="xs" c="red">
@@ -144,6 +116,9 @@ export function EditOrderModal({ order, onClose, onDone }: ModalProps) {
                 <TextInput label="Method" placeholder="card, paypal, invoice, cod" value={payment.method} onChange={(e) => setPayment({ ...payment, method: e.currentTarget.value })} error={paymentErrors.byField.method} />
                 <TextInput label="Reference" placeholder="The provider's id" value={payment.reference} onChange={(e) => setPayment({ ...payment, reference: e.currentTarget.value })} error={paymentErrors.byField.reference} />
               </Group>
+            </Tabs.Panel>
+            <Tabs.Panel value="notes" pt="xs">
+              <Textarea label="Notes" description="For the team: shown on the order, not sent to the customer" value={notes} onChange={(e) => setNotes(e.currentTarget.value)} error={notesError} autosize minRows={3} maxLength={5000} />
             </Tabs.Panel>
           </Tabs>
           <Group justify="flex-end">

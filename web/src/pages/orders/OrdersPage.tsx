@@ -2,11 +2,13 @@ import { ActionIcon, Anchor, Button, Card, Group, Menu, Popover, Select, Stack, 
 import { DatePickerInput } from '@mantine/dates'
 import { useLocalStorage } from '@mantine/hooks'
 import { notifications } from '@mantine/notifications'
-import { keepPreviousData, useQuery } from '@tanstack/react-query'
+import { useQuery } from '@tanstack/react-query'
 import { useEffect, useState } from 'react'
 import { Link, useNavigate, useSearchParams } from 'react-router'
 import { api, fetchAll } from '../../api/client'
-import type { Channel, Order, Page } from '../../api/types'
+import { useCursorPage } from '../../api/paging'
+import type { Channel, Order } from '../../api/types'
+import { LocationSelect } from '../../components/inputs'
 import { CursorPager, Empty, ErrorAlert, Money, PageHeader, StatusBadge, When } from '../../components/common'
 import { decimal, toCsv } from '../../lib/csv'
 import {
@@ -16,7 +18,6 @@ import {
   FULFILLMENT_STATUSES,
   HOLD_CODES,
   ORDER_STATUSES,
-  ordersQuery,
   parseViews,
   PAYMENT_STATUSES,
   saveView,
@@ -32,18 +33,11 @@ const options = (values: readonly string[]) => values.map((v) => ({ value: v, la
 export function OrdersPage() {
   const [params, setParams] = useSearchParams()
   const filters = filtersFromSearch(params)
-  const key = filtersToSearch(filters).toString()
-  const [cursors, setCursors] = useState<string[]>([])
-  useEffect(() => setCursors([]), [key])
   const navigate = useNavigate()
   const set = (patch: Partial<OrderFilters>) => setParams(filtersToSearch({ ...filters, ...patch }), { replace: true })
 
   const channels = useQuery({ queryKey: ['channels'], queryFn: () => api.get<{ data: Channel[] }>('/v1/channels') })
-  const orders = useQuery({
-    queryKey: ['orders', key, cursors.at(-1) ?? null],
-    queryFn: ({ signal }) => api.get<Page<Order>>(`/v1/orders?${ordersQuery(filters, { limit: PAGE_SIZE, cursor: cursors.at(-1) })}`, signal),
-    placeholderData: keepPreviousData,
-  })
+  const { query: orders, pager } = useCursorPage<Order>(['orders'], `/v1/orders?${filtersToSearch(filters)}`, { limit: PAGE_SIZE })
 
   const [q, setQ] = useState(filters.q ?? '')
   useEffect(() => setQ(filters.q ?? ''), [filters.q])
@@ -66,6 +60,9 @@ export function OrdersPage() {
             <Select label="Payment" data={options(PAYMENT_STATUSES)} value={filters.paymentStatus ?? null} onChange={(v) => set({ paymentStatus: (v ?? undefined) as OrderFilters['paymentStatus'] })} clearable w={150} />
             <Select label="Hold" data={options(HOLD_CODES)} value={filters.holdCode ?? null} onChange={(v) => set({ holdCode: (v ?? undefined) as OrderFilters['holdCode'] })} clearable w={120} />
             <Select label="Channel" data={(channels.data?.data ?? []).map((c) => ({ value: c.code, label: c.name }))} value={filters.channel ?? null} onChange={(v) => set({ channel: v ?? undefined })} clearable w={150} />
+            <div style={{ width: 170 }}>
+              <LocationSelect label="Warehouse" value={filters.location ?? null} onChange={(v) => set({ location: v ?? undefined })} clearable />
+            </div>
             <DatePickerInput
               type="range"
               label="Created"
@@ -152,7 +149,7 @@ export function OrdersPage() {
         {orders.isPending && <Empty>Loading…</Empty>}
         {orders.data && !orders.data.data.length && <Empty>No orders match these filters.</Empty>}
       </Card>
-      <CursorPager cursors={cursors} nextCursor={orders.data?.nextCursor} onChange={setCursors} count={orders.data?.data.length ?? 0} loading={orders.isFetching} />
+      <CursorPager {...pager} />
     </>
   )
 }

@@ -1,20 +1,22 @@
 import { Anchor, Badge, Button, Card, Grid, Group, Loader, Modal, NumberInput, Select, Stack, Table, Text, Textarea, Title } from '@mantine/core'
 import { notifications } from '@mantine/notifications'
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { useEffect, useState } from 'react'
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useState } from 'react'
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router'
 import { api } from '../../api/client'
-import type { Order, Page, Return, ReturnReason } from '../../api/types'
+import { useCursorPage } from '../../api/paging'
+import type { Order, Return, ReturnReason } from '../../api/types'
 import { useCan } from '../../auth/session'
 import { CursorPager, Empty, ErrorAlert, Money, PageHeader, StatusBadge, When } from '../../components/common'
 import { LocationSelect } from '../../components/inputs'
+import { withParams } from '../../lib/filters'
 import { humanize } from '../../lib/format'
 import { ApiError, fieldErrors } from '../../lib/problem'
 
 const RETURN_STATUSES = ['requested', 'authorized', 'pickup_scheduled', 'in_transit', 'received', 'inspected', 'resolved', 'rejected', 'cancelled']
 const CONDITIONS = ['new', 'opened', 'damaged', 'defective']
 const DISPOSITIONS = ['restock', 'quarantine', 'refurbish', 'scrap']
-const RESOLUTIONS = ['refund', 'replacement', 'exchange', 'store_credit']
+export const RESOLUTIONS = ['refund', 'replacement', 'exchange', 'store_credit']
 
 export const returnKey = (id: string) => ['return', id] as const
 export const useReasons = () => useQuery({ queryKey: ['return-reasons'], queryFn: () => api.get<{ data: ReturnReason[] }>('/v1/return-reasons'), staleTime: 300_000 })
@@ -23,19 +25,8 @@ export function ReturnsPage() {
   const [params, setParams] = useSearchParams()
   const navigate = useNavigate()
   const status = params.get('status')
-  const [cursors, setCursors] = useState<string[]>([])
-  useEffect(() => setCursors([]), [status])
   const reasons = useReasons()
-  const returns = useQuery({
-    queryKey: ['returns', status, cursors.at(-1) ?? null],
-    queryFn: ({ signal }) => {
-      const q = new URLSearchParams({ limit: '50' })
-      if (status) q.set('status', status)
-      if (cursors.length) q.set('cursor', cursors.at(-1)!)
-      return api.get<Page<Return>>(`/v1/returns?${q}`, signal)
-    },
-    placeholderData: keepPreviousData,
-  })
+  const { query: returns, pager } = useCursorPage<Return>(['returns'], withParams('/v1/returns', { status }))
   const reasonLabel = (code: string) => reasons.data?.data.find((r) => r.code === code)?.label ?? code
   return (
     <>
@@ -82,7 +73,7 @@ export function ReturnsPage() {
         </Table>
         {returns.data && !returns.data.data.length && <Empty>No returns.</Empty>}
       </Card>
-      <CursorPager cursors={cursors} nextCursor={returns.data?.nextCursor} onChange={setCursors} count={returns.data?.data.length ?? 0} loading={returns.isFetching} />
+      <CursorPager {...pager} />
     </>
   )
 }

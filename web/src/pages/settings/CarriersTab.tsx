@@ -9,7 +9,8 @@ import { Empty, ErrorAlert } from '../../components/common'
 import { humanize } from '../../lib/format'
 import { ApiError, fieldErrors, problemText } from '../../lib/problem'
 
-const LEVELS = ['economy', 'standard', 'express', 'same_day']
+/** Carrier service levels, slowest first (a shipping method may ask for one or faster). */
+export const SERVICE_LEVELS = ['economy', 'standard', 'express', 'same_day']
 
 // A starting point for a new service: one zone for a home country, two weight breaks.
 const SAMPLE_RATE_CARD = {
@@ -175,7 +176,7 @@ function ServiceModal({ carrier, onClose }: { carrier: Carrier; onClose: () => v
           <Group grow>
             <TextInput label="Code" placeholder="parcel" value={form.code} onChange={(e) => setForm({ ...form, code: e.currentTarget.value })} error={byField.code} required />
             <TextInput label="Name" placeholder="Paket" value={form.name} onChange={(e) => setForm({ ...form, name: e.currentTarget.value })} error={byField.name} required />
-            <Select label="Level" data={LEVELS.map((l) => ({ value: l, label: humanize(l) }))} value={form.level} onChange={(v) => setForm({ ...form, level: v ?? 'standard' })} allowDeselect={false} />
+            <Select label="Level" data={SERVICE_LEVELS.map((l) => ({ value: l, label: humanize(l) }))} value={form.level} onChange={(v) => setForm({ ...form, level: v ?? 'standard' })} allowDeselect={false} />
           </Group>
           <Textarea
             label="Rate card (JSON)"

@@ -6,9 +6,10 @@ import { api } from '../../api/client'
 import type { Packaging } from '../../api/types'
 import { useCan } from '../../auth/session'
 import { Empty, ErrorAlert, Money } from '../../components/common'
+import { MoneyInput } from '../../components/inputs'
 import { ApiError, fieldErrors, problemText } from '../../lib/problem'
 
-const EMPTY = { code: '', name: '', innerLengthMm: '' as number | string, innerWidthMm: '' as number | string, innerHeightMm: '' as number | string, maxWeightGrams: 20000 as number | string, tareWeightGrams: 0 as number | string, cost: 0 as number | string }
+const EMPTY = { code: '', name: '', innerLengthMm: '' as number | string, innerWidthMm: '' as number | string, innerHeightMm: '' as number | string, maxWeightGrams: 20000 as number | string, tareWeightGrams: 0 as number | string, cost: 0 as number | null }
 
 /** The box catalog the pack station suggests from. */
 export function PackagingTab() {
@@ -26,7 +27,7 @@ export function PackagingTab() {
         innerHeightMm: Number(form.innerHeightMm),
         maxWeightGrams: Number(form.maxWeightGrams),
         tareWeightGrams: Number(form.tareWeightGrams),
-        cost: { amount: Number(form.cost), currency: 'EUR' },
+        cost: { amount: form.cost, currency: 'EUR' },
       }),
     onSuccess: (b) => {
       notifications.show({ color: 'teal', message: `Box ${b.code} added` })
@@ -40,7 +41,7 @@ export function PackagingTab() {
     onError: (err) => notifications.show({ color: 'red', message: err instanceof ApiError ? problemText(err.problem) : String(err) }),
   })
   const { byField, other } = fieldErrors(create.error instanceof ApiError ? create.error.problem : null, ['code', 'name', 'innerLengthMm', 'innerWidthMm', 'innerHeightMm', 'maxWeightGrams', 'tareWeightGrams', 'cost'])
-  const num = (k: keyof typeof EMPTY, label: string, w = 110) => <NumberInput label={label} value={form[k]} onChange={(v) => setForm({ ...form, [k]: v })} error={byField[k]} min={0} allowDecimal={false} w={w} required />
+  const num = (k: Exclude<keyof typeof EMPTY, 'cost'>, label: string, w = 110) => <NumberInput label={label} value={form[k]} onChange={(v) => setForm({ ...form, [k]: v })} error={byField[k]} min={0} allowDecimal={false} w={w} required />
   return (
     <>
       {boxes.error && <ErrorAlert error={boxes.error} />}
@@ -95,7 +96,7 @@ export function PackagingTab() {
               {num('innerHeightMm', 'Height mm')}
               {num('maxWeightGrams', 'Max g')}
               {num('tareWeightGrams', 'Tare g', 90)}
-              {num('cost', 'Cost (cents)', 100)}
+              <MoneyInput key={`cost-${create.submittedAt}`} label="Cost" value={form.cost} onChange={(v) => setForm({ ...form, cost: v })} currency="EUR" error={byField.cost} w={100} />
               <Button type="submit" mt={22} loading={create.isPending}>
                 Add box
               </Button>

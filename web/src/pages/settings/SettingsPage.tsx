@@ -5,15 +5,19 @@ import { useCan } from '../../auth/session'
 import { PageHeader } from '../../components/common'
 import { CarriersTab } from './CarriersTab'
 import { ChannelsTab } from './ChannelsTab'
+import { EmailsTab } from './EmailsTab'
 import { KeysTab } from './KeysTab'
 import { LocationsTab } from './LocationsTab'
 import { PackagingTab } from './PackagingTab'
+import { ReturnsTab } from './ReturnsTab'
 import { RoutingTab } from './RoutingTab'
+import { ShippingMethodsTab } from './ShippingMethodsTab'
 import { UsersTab } from './UsersTab'
+import { WebhooksTab } from './WebhooksTab'
 
 /**
- * Master data and access; carriers, boxes and the routing policy when the server has their APIs.
- * Return policies, notification templates and webhooks are still to come here.
+ * Master data, policies and access: each tab shows when the server has its API and the user's
+ * role may use it.
  */
 export function SettingsPage() {
   const { tab = 'channels' } = useParams()
@@ -24,8 +28,12 @@ export function SettingsPage() {
     { value: 'channels', label: 'Channels', panel: <ChannelsTab /> },
     { value: 'locations', label: 'Locations and bins', panel: <LocationsTab /> },
     ...(features.carriers ? [{ value: 'carriers', label: 'Carriers', panel: <CarriersTab /> }] : []),
+    ...(features.shippingMethods ? [{ value: 'shipping-methods', label: 'Shipping methods', panel: <ShippingMethodsTab /> }] : []),
     ...(features.packaging ? [{ value: 'packaging', label: 'Boxes', panel: <PackagingTab /> }] : []),
     ...(features.routingPolicy && can('routing:read') ? [{ value: 'routing', label: 'Routing policy', panel: <RoutingTab /> }] : []),
+    ...(features.returnPolicies && can('returns:read') ? [{ value: 'returns', label: 'Returns', panel: <ReturnsTab /> }] : []),
+    ...(features.notifications && can('notifications:manage') ? [{ value: 'emails', label: 'E-mails', panel: <EmailsTab /> }] : []),
+    ...(features.webhooks && can('webhooks:manage') ? [{ value: 'webhooks', label: 'Webhooks', panel: <WebhooksTab /> }] : []),
     ...(can('keys:manage')
       ? [
           { value: 'api-keys', label: 'API keys', panel: <KeysTab /> },

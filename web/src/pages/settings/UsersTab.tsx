@@ -1,18 +1,19 @@
 import { Button, Card, Group, Menu, Modal, PasswordInput, Select, Stack, Table, Text, TextInput, ActionIcon } from '@mantine/core'
 import { notifications } from '@mantine/notifications'
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { api } from '../../api/client'
-import type { Page, User } from '../../api/types'
+import { useCursorPage } from '../../api/paging'
+import type { User } from '../../api/types'
 import { useSession } from '../../auth/session'
-import { Empty, ErrorAlert, StatusBadge, When } from '../../components/common'
+import { CursorPager, Empty, ErrorAlert, StatusBadge, When } from '../../components/common'
 import { ApiError, fieldErrors, problemText } from '../../lib/problem'
 import { USER_ROLES } from './roles'
 
 export function UsersTab() {
   const qc = useQueryClient()
   const { data: session } = useSession()
-  const users = useQuery({ queryKey: ['users'], queryFn: () => api.get<Page<User>>('/v1/users?limit=500') })
+  const { query: users, pager } = useCursorPage<User>(['users'], '/v1/users', { limit: 100 })
   const [modal, setModal] = useState<null | 'create' | { password: User }>(null)
   const update = useMutation({
     mutationFn: ({ user, patch }: { user: User; patch: Partial<Pick<User, 'role' | 'active'>> }) => api.patch<User>(`/v1/users/${user.id}`, patch),
@@ -90,6 +91,7 @@ export function UsersTab() {
         </Table>
         {users.data && !users.data.data.length && <Empty>No users yet.</Empty>}
       </Card>
+      <CursorPager {...pager} compact />
       {modal === 'create' && <CreateUserModal onClose={() => setModal(null)} />}
       {modal && typeof modal === 'object' && <PasswordModal user={modal.password} onClose={() => setModal(null)} />}
     </>

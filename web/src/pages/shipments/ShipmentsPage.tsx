@@ -1,10 +1,11 @@
 import { Anchor, Badge, Button, Card, Grid, Group, Loader, Select, Stack, Table, Text, TextInput, Textarea, Timeline, Title } from '@mantine/core'
 import { notifications } from '@mantine/notifications'
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { useEffect, useState } from 'react'
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useState } from 'react'
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router'
 import { api } from '../../api/client'
-import type { Carrier, Page, Shipment } from '../../api/types'
+import { useCursorPage } from '../../api/paging'
+import type { Carrier, Shipment } from '../../api/types'
 import { useCan } from '../../auth/session'
 import { CursorPager, Empty, ErrorAlert, Money, PageHeader, StatusBadge, When } from '../../components/common'
 import { LocationSelect } from '../../components/inputs'
@@ -24,19 +25,8 @@ export function ShipmentsPage() {
     setParams(next, { replace: true })
   }
   const filters = new URLSearchParams([...params].filter(([k]) => ['status', 'carrier', 'location', 'trackingNumber', 'order'].includes(k)))
-  const [cursors, setCursors] = useState<string[]>([])
-  useEffect(() => setCursors([]), [filters.toString()])
   const carriers = useQuery({ queryKey: ['carriers'], queryFn: () => api.get<{ data: Carrier[] }>('/v1/carriers') })
-  const shipments = useQuery({
-    queryKey: ['shipments', filters.toString(), cursors.at(-1) ?? null],
-    queryFn: ({ signal }) => {
-      const q = new URLSearchParams(filters)
-      q.set('limit', '50')
-      if (cursors.length) q.set('cursor', cursors.at(-1)!)
-      return api.get<Page<Shipment>>(`/v1/shipments?${q}`, signal)
-    },
-    placeholderData: keepPreviousData,
-  })
+  const { query: shipments, pager } = useCursorPage<Shipment>(['shipments'], `/v1/shipments?${filters}`)
   const [tracking, setTracking] = useState(params.get('trackingNumber') ?? '')
   return (
     <>
@@ -103,7 +93,7 @@ export function ShipmentsPage() {
         </Table.ScrollContainer>
         {shipments.data && !shipments.data.data.length && <Empty>No shipments match.</Empty>}
       </Card>
-      <CursorPager cursors={cursors} nextCursor={shipments.data?.nextCursor} onChange={setCursors} count={shipments.data?.data.length ?? 0} loading={shipments.isFetching} />
+      <CursorPager {...pager} />
     </>
   )
 }

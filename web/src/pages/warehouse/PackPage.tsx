@@ -4,11 +4,13 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useMemo, useRef, useState } from 'react'
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router'
 import { api } from '../../api/client'
+import { useCursorPage } from '../../api/paging'
 import type { BoxSuggestion, FulfillmentOrder, Packaging, Page, RatesResult, Shipment } from '../../api/types'
 import { useCan } from '../../auth/session'
-import { Empty, ErrorAlert, Money, PageHeader, StatusBadge, When } from '../../components/common'
+import { CursorPager, Empty, ErrorAlert, Money, PageHeader, StatusBadge, When } from '../../components/common'
 import { beep } from '../../components/feedback'
 import { LocationSelect } from '../../components/inputs'
+import { withParams } from '../../lib/filters'
 import { formatDate, humanize } from '../../lib/format'
 import { ApiError, fieldErrors, problemText } from '../../lib/problem'
 import { checkScan, createWedgeReader, parseScan, type ScanTarget } from '../../lib/scan'
@@ -19,9 +21,7 @@ export function PackQueuePage() {
   const location = params.get('location')
   const navigate = useNavigate()
   const [code, setCode] = useState('')
-  const q = new URLSearchParams({ status: 'picked', limit: '100' })
-  if (location) q.set('location', location)
-  const queue = useQuery({ queryKey: ['fulfillments', 'picked', location], queryFn: ({ signal }) => api.get<Page<FulfillmentOrder>>(`/v1/fulfillments?${q}`, signal) })
+  const { query: queue, pager } = useCursorPage<FulfillmentOrder>(['fulfillments', 'picked'], withParams('/v1/fulfillments?status=picked', { location }))
   const open = useMutation({
     mutationFn: async (text: string) => {
       // A fulfilment order number or id opens directly; an order number finds its picked fulfilment order.
@@ -61,9 +61,9 @@ export function PackQueuePage() {
             <Table.Tr>
               <Table.Th>Fulfilment</Table.Th>
               <Table.Th>Order</Table.Th>
-              <Table.Th>Location</Table.Th>
+              <Table.Th visibleFrom="sm">Location</Table.Th>
               <Table.Th className="num">Units</Table.Th>
-              <Table.Th>Ship to</Table.Th>
+              <Table.Th visibleFrom="sm">Ship to</Table.Th>
               <Table.Th>Promised</Table.Th>
             </Table.Tr>
           </Table.Thead>
@@ -76,9 +76,9 @@ export function PackQueuePage() {
                   </Anchor>
                 </Table.Td>
                 <Table.Td>{f.orderNumber}</Table.Td>
-                <Table.Td>{f.location}</Table.Td>
+                <Table.Td visibleFrom="sm">{f.location}</Table.Td>
                 <Table.Td className="num">{f.lines.reduce((n, l) => n + l.pickedQuantity - l.packedQuantity, 0)}</Table.Td>
-                <Table.Td>{[f.shipTo.city, f.shipTo.country].filter(Boolean).join(', ')}</Table.Td>
+                <Table.Td visibleFrom="sm">{[f.shipTo.city, f.shipTo.country].filter(Boolean).join(', ')}</Table.Td>
                 <Table.Td>{f.promisedDate ? formatDate(f.promisedDate) : '—'}</Table.Td>
               </Table.Tr>
             ))}
@@ -86,6 +86,7 @@ export function PackQueuePage() {
         </Table>
         {queue.data && !queue.data.data.length && <Empty>Nothing picked is waiting to be packed.</Empty>}
       </Card>
+      <CursorPager {...pager} />
     </>
   )
 }
@@ -204,10 +205,10 @@ export function PackPage() {
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th>Item</Table.Th>
-                    <Table.Th className="num">Ordered</Table.Th>
+                    <Table.Th className="num" visibleFrom="sm">Ordered</Table.Th>
                     <Table.Th className="num">Picked</Table.Th>
                     <Table.Th className="num">Packed</Table.Th>
-                    <Table.Th className="num">In boxes now</Table.Th>
+                    <Table.Th className="num">In boxes</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
@@ -219,7 +220,7 @@ export function PackPage() {
                           {l.sku}
                         </Text>
                       </Table.Td>
-                      <Table.Td className="num">{l.quantity}</Table.Td>
+                      <Table.Td className="num" visibleFrom="sm">{l.quantity}</Table.Td>
                       <Table.Td className="num">{l.pickedQuantity}</Table.Td>
                       <Table.Td className="num">{l.packedQuantity}</Table.Td>
                       <Table.Td className="num">{inDrafts(l.sku) || ''}</Table.Td>
@@ -325,7 +326,14 @@ export function PackPage() {
                       <Table.Tr key={p.id}>
                         <Table.Td>#{i + 1}</Table.Td>
                         <Table.Td className="mono">{p.box ?? `${p.lengthMm}×${p.widthMm}×${p.heightMm} mm`}</Table.Td>
-                        <Table.Td>{p.contents.map((c) => `${c.quantity} × ${c.sku}`).join(', ')}</Table.Td>
+                        <Table.Td>
+                          {p.contents.map((c) => `${c.quantity} × ${c.sku}`).join(', ')}
+                          {p.instructions.map((t) => (
+                            <Text key={t} size="xs" c="orange.8" fw={600}>
+                              {t}
+                            </Text>
+                          ))}
+                        </Table.Td>
                         <Table.Td className="num">{(p.weightGrams / 1000).toFixed(2)} kg</Table.Td>
                         <Table.Td>{p.trackingNumber ? <span className="mono">{p.trackingNumber}</span> : <Text size="xs">not shipped</Text>}</Table.Td>
                       </Table.Tr>

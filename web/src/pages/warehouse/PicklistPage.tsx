@@ -74,25 +74,25 @@ export function PicklistPage() {
       <Grid gap="sm">
         <Grid.Col span={{ base: 12, lg: 8 }}>
           <Card withBorder padding={0}>
-            <Table.ScrollContainer minWidth={640}>
+            <Table.ScrollContainer minWidth={340}>
               <Table aria-label="Walk">
                 <Table.Thead>
                   <Table.Tr>
-                    <Table.Th>#</Table.Th>
+                    <Table.Th visibleFrom="sm">#</Table.Th>
                     <Table.Th>Bin</Table.Th>
                     <Table.Th>Item</Table.Th>
-                    <Table.Th>Lot</Table.Th>
+                    <Table.Th visibleFrom="sm">Lot</Table.Th>
                     <Table.Th className="num">Qty</Table.Th>
                     <Table.Th className="num">Picked</Table.Th>
-                    <Table.Th className="num">Short</Table.Th>
-                    <Table.Th>For</Table.Th>
+                    <Table.Th className="num" visibleFrom="sm">Short</Table.Th>
+                    <Table.Th visibleFrom="sm">For</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
                   {p.lines.map((l) => (
                     <Table.Tr key={l.id} style={{ opacity: l.remainingQuantity === 0 ? 0.55 : 1 }}>
-                      <Table.Td>{l.seq}</Table.Td>
-                      <Table.Td className="mono" fw={600}>
+                      <Table.Td visibleFrom="sm">{l.seq}</Table.Td>
+                      <Table.Td className="mono" fw={600} style={{ whiteSpace: 'nowrap' }}>
                         {l.bin ?? '(no bin)'}
                         {l.zone && (
                           <Text span size="xs" c="dimmed">
@@ -107,15 +107,15 @@ export function PicklistPage() {
                           {l.sku} · {l.barcode}
                         </Text>
                       </Table.Td>
-                      <Table.Td className="mono">{l.lot ? `${l.lot}${l.expiresOn ? ` (${l.expiresOn})` : ''}` : ''}</Table.Td>
+                      <Table.Td className="mono" visibleFrom="sm">{l.lot ? `${l.lot}${l.expiresOn ? ` (${l.expiresOn})` : ''}` : ''}</Table.Td>
                       <Table.Td className="num">{l.quantity}</Table.Td>
                       <Table.Td className="num" c={l.pickedQuantity === l.quantity ? 'teal' : undefined}>
                         {l.pickedQuantity}
                       </Table.Td>
-                      <Table.Td className="num" c={l.shortQuantity ? 'red' : undefined}>
+                      <Table.Td className="num" c={l.shortQuantity ? 'red' : undefined} visibleFrom="sm">
                         {l.shortQuantity || ''}
                       </Table.Td>
-                      <Table.Td>
+                      <Table.Td visibleFrom="sm">
                         <Group gap={4}>
                           {l.orders.map((o) => (
                             <Badge key={o.fulfillmentOrderId} variant="outline" color="gray" title={o.fulfillmentNumber}>

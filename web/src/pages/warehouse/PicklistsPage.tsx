@@ -4,10 +4,12 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { Link, useNavigate, useSearchParams } from 'react-router'
 import { api } from '../../api/client'
+import { useCursorPage } from '../../api/paging'
 import type { FulfillmentOrder, Page, Picklist, PicklistSummary } from '../../api/types'
 import { useCan } from '../../auth/session'
-import { Empty, ErrorAlert, PageHeader, StatusBadge, When } from '../../components/common'
+import { CursorPager, Empty, ErrorAlert, PageHeader, StatusBadge, When } from '../../components/common'
 import { LocationSelect } from '../../components/inputs'
+import { withParams } from '../../lib/filters'
 import { formatDate, humanize } from '../../lib/format'
 import { ApiError, fieldErrors } from '../../lib/problem'
 
@@ -22,10 +24,7 @@ export function PicklistsPage() {
     else next.delete(k)
     setParams(next, { replace: true })
   }
-  const q = new URLSearchParams({ limit: '50' })
-  if (location) q.set('location', location)
-  if (status) q.set('status', status)
-  const picklists = useQuery({ queryKey: ['picklists', q.toString()], queryFn: ({ signal }) => api.get<Page<PicklistSummary>>(`/v1/picklists?${q}`, signal) })
+  const { query: picklists, pager } = useCursorPage<PicklistSummary>(['picklists'], withParams('/v1/picklists', { location, status }))
   return (
     <>
       <PageHeader title="Picklists" subtitle="Waves of fulfilment orders, walked in bin order with a scanner">
@@ -48,32 +47,32 @@ export function PicklistsPage() {
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Picklist</Table.Th>
-              <Table.Th>Location</Table.Th>
+              <Table.Th visibleFrom="sm">Location</Table.Th>
               <Table.Th>Status</Table.Th>
               <Table.Th w={220}>Progress</Table.Th>
-              <Table.Th>Created</Table.Th>
-              <Table.Th>By</Table.Th>
+              <Table.Th visibleFrom="sm">Created</Table.Th>
+              <Table.Th visibleFrom="sm">By</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
             {picklists.data?.data.map((p) => (
               <Table.Tr key={p.id}>
                 <Table.Td>
-                  <Anchor component={Link} to={`/warehouse/picklists/${p.id}`} fw={600}>
+                  <Anchor component={Link} to={`/warehouse/picklists/${p.id}`} fw={600} style={{ whiteSpace: 'nowrap' }}>
                     {p.number}
                   </Anchor>
                 </Table.Td>
-                <Table.Td>{p.location}</Table.Td>
+                <Table.Td visibleFrom="sm">{p.location}</Table.Td>
                 <Table.Td>
                   <StatusBadge value={p.status} />
                 </Table.Td>
                 <Table.Td>
                   <PickProgress progress={p.progress} />
                 </Table.Td>
-                <Table.Td>
+                <Table.Td visibleFrom="sm">
                   <When iso={p.createdAt} relative />
                 </Table.Td>
-                <Table.Td>
+                <Table.Td visibleFrom="sm">
                   <Text size="xs" c="dimmed">
                     {p.createdBy}
                   </Text>
@@ -84,6 +83,7 @@ export function PicklistsPage() {
         </Table>
         {picklists.data && !picklists.data.data.length && <Empty>No picklists.</Empty>}
       </Card>
+      <CursorPager {...pager} />
     </>
   )
 }
@@ -157,7 +157,7 @@ function ReadyToPick({ location }: { location: string }) {
           {byField.fulfillmentOrders}
         </Text>
       )}
-      <Table.ScrollContainer minWidth={600} mah={280}>
+      <Table.ScrollContainer minWidth={340} mah={280}>
         <Table aria-label="Fulfilment orders ready to pick">
           <Table.Thead>
             <Table.Tr>
@@ -166,8 +166,8 @@ function ReadyToPick({ location }: { location: string }) {
               <Table.Th>Order</Table.Th>
               <Table.Th className="num">Units</Table.Th>
               <Table.Th>Promised</Table.Th>
-              <Table.Th>Ship to</Table.Th>
-              <Table.Th>Waiting since</Table.Th>
+              <Table.Th visibleFrom="sm">Ship to</Table.Th>
+              <Table.Th visibleFrom="sm">Waiting since</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -189,8 +189,8 @@ function ReadyToPick({ location }: { location: string }) {
                 </Table.Td>
                 <Table.Td className="num">{f.lines.reduce((n, l) => n + l.quantity - l.pickedQuantity, 0)}</Table.Td>
                 <Table.Td>{f.promisedDate ? formatDate(f.promisedDate) : '—'}</Table.Td>
-                <Table.Td>{[f.shipTo.city, f.shipTo.country].filter(Boolean).join(', ')}</Table.Td>
-                <Table.Td>
+                <Table.Td visibleFrom="sm">{[f.shipTo.city, f.shipTo.country].filter(Boolean).join(', ')}</Table.Td>
+                <Table.Td visibleFrom="sm">
                   <When iso={f.createdAt} relative />
                 </Table.Td>
               </Table.Tr>
