@@ -239,7 +239,7 @@ async function benchIntake(dialect: Dialect) {
       const profDir = args['cpu-prof'] ? join(args['prof-dir'], dialect) : undefined
       if (profDir) mkdirSync(profDir, { recursive: true })
       if (profDir) for (const f of readdirSync(profDir)) if (f.endsWith('.cpuprofile')) rmSync(join(profDir, f))
-      const server = await startServer({ databaseUrl: prepared.serverUrl, env: { ORDO_DB_POOL_SIZE: String(poolSize) }, cpuProfDir: profDir })
+      const server = await startServer({ databaseUrl: prepared.serverUrl, env: { ORDO_DB_POOL_SIZE: String(poolSize), ORDO_OUTBOX_DIR: join(ROOT, '.tmp', 'bench-outbox') }, cpuProfDir: profDir })
       log(`${dialect}: server pid ${server.pid} on port ${server.port}, ready after ${server.readySeconds.toFixed(1)} s`)
       pending.add(server.stop)
       try {

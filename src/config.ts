@@ -13,6 +13,8 @@ export interface Config {
   logLevel: string
   /** Seconds an API key lookup stays cached in a process (revocation takes effect within it). */
   apiKeyCacheSeconds: number
+  /** Run the background workers (webhook deliveries, customer e-mails) in this process; off for API-only processes. */
+  workers: boolean
   webhooks: WebhookSettings
   notifications: NotificationSettings
 }
@@ -41,6 +43,7 @@ const env = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ORDO_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   ORDO_API_KEY_CACHE_SECONDS: z.coerce.number().min(0).default(5),
+  ORDO_WORKERS: z.enum(['on', 'off']).default('on'),
 })
 
 const webhookEnv = z.object({
@@ -101,6 +104,7 @@ export function loadConfig(overrides: Partial<Record<keyof z.input<typeof env>, 
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
     apiKeyCacheSeconds: e.ORDO_API_KEY_CACHE_SECONDS,
+    workers: e.ORDO_WORKERS === 'on',
     webhooks: webhookSettings(),
     notifications: notificationSettings(),
   }

@@ -34,12 +34,13 @@ export async function serve(config: Config, opts: { workers: number; onListening
           stampEvents(conn.db, conn.dialect).catch((err) => app.log.warn({ err }, 'event sequencer failed'))
         }, 250).unref()
       : undefined
-  // Webhook deliveries and customer e-mails run in every process; they share the work through the database.
-  const workers = startWorkers({ conn, services: app.services, clock: systemClock, log: app.log, webhooks: config.webhooks, notifications: config.notifications })
+  // Webhook deliveries and customer e-mails run in every process that has them on; they share the
+  // work through the database, so API-only processes (ORDO_WORKERS=off) can leave it to others.
+  const workers = config.workers ? startWorkers({ conn, services: app.services, clock: systemClock, log: app.log, webhooks: config.webhooks, notifications: config.notifications }) : null
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down')
     clearInterval(sequencer)
-    await workers.stop()
+    await workers?.stop()
     await app.close()
     await conn.close()
     process.exit(0)
