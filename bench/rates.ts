@@ -26,7 +26,7 @@ import { Random } from '../src/seed/random.js'
 import { createServices, type Services } from '../src/services.js'
 import { freshDatabase, type Prepared } from './db.js'
 import { httpSender, ownCpuMicros, processCpuMicros, runClosedLoop, type RunResult } from './load.js'
-import { WAREHOUSES } from './seed.js'
+import { createChannelAndWarehouses, WAREHOUSES } from './seed.js'
 import { startServer, type ServerProcess } from './server.js'
 
 const PRODUCTS = 120
@@ -50,20 +50,7 @@ export async function seedRates(prepared: Prepared, opts: { fulfillments: number
   const ctx: Ctx = { actor: { ...systemActor, name: 'bench' }, clock: systemClock }
   const rnd = new Random(11)
   await inTransaction(db, async (trx) => {
-    await services.channels.create(trx, ctx, { code: 'web', name: 'Web shop', type: 'web', active: true })
-    for (const [i, w] of WAREHOUSES.entries()) {
-      await services.locations.create(trx, ctx, {
-        code: w.code,
-        name: w.name,
-        type: 'warehouse',
-        address: { name: w.name, line1: w.line1, city: w.city, postalCode: w.postalCode, country: 'DE' },
-        latitude: w.latitude,
-        longitude: w.longitude,
-        active: true,
-        priority: 100 + i,
-      })
-      await services.locations.createBin(trx, ctx, w.code, { code: 'A-01', zone: 'A', pickSequence: 10 })
-    }
+    await createChannelAndWarehouses(trx, services, ctx, { bins: true })
     await loadShippingSetup(trx, services, ctx)
     // From a 120 g phone case to a 6 kg cast-iron pan, so parcels fall into every weight break.
     for (let i = 0; i < PRODUCTS; i++) {

@@ -4,7 +4,7 @@
  * written through the services, exactly as the API would write it.
  */
 import type { Connection } from '../src/db/connection.js'
-import { inTransaction } from '../src/db/transaction.js'
+import { inTransaction, type Trx } from '../src/db/transaction.js'
 import { systemClock } from '../src/kernel/clock.js'
 import { systemActor, type Actor, type Ctx } from '../src/kernel/context.js'
 import type { CreateOrderBody } from '../src/modules/orders/index.js'
@@ -48,22 +48,28 @@ async function chunked<T>(items: T[], parallel: number, fn: (part: T[]) => Promi
   await Promise.all(parts.map(fn))
 }
 
+/** The `web` channel and the three warehouses (each with one bin `A-01` when `bins`). */
+export async function createChannelAndWarehouses(trx: Trx, services: Services, ctx: Ctx, opts: { bins?: boolean } = {}) {
+  await services.channels.create(trx, ctx, { code: 'web', name: 'Web shop', type: 'web', active: true })
+  for (const [i, w] of WAREHOUSES.entries()) {
+    await services.locations.create(trx, ctx, {
+      code: w.code,
+      name: w.name,
+      type: 'warehouse',
+      address: { name: w.name, line1: w.line1, city: w.city, postalCode: w.postalCode, country: 'DE' },
+      latitude: w.latitude,
+      longitude: w.longitude,
+      active: true,
+      priority: 100 + i,
+    })
+    if (opts.bins) await services.locations.createBin(trx, ctx, w.code, { code: 'A-01', zone: 'A', pickSequence: 10 })
+  }
+}
+
 export async function seed(conn: Connection, services: Services, keyCount: number): Promise<Seeded> {
   const db = conn.db
   await inTransaction(db, async (trx) => {
-    await services.channels.create(trx, seedCtx, { code: 'web', name: 'Web shop', type: 'web', active: true })
-    for (const [i, w] of WAREHOUSES.entries()) {
-      await services.locations.create(trx, seedCtx, {
-        code: w.code,
-        name: w.name,
-        type: 'warehouse',
-        address: { name: w.name, line1: w.line1, city: w.city, postalCode: w.postalCode, country: 'DE' },
-        latitude: w.latitude,
-        longitude: w.longitude,
-        active: true,
-        priority: 100 + i,
-      })
-    }
+    await createChannelAndWarehouses(trx, services, seedCtx)
   })
   const indexes = Array.from({ length: PRODUCTS }, (_, i) => i)
   // PostgreSQL: a few transactions in parallel over the pool; SQLite serialises them anyway.

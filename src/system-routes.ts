@@ -3,7 +3,7 @@ import { sql } from 'kysely'
 import { z } from 'zod'
 import type { Connection, Db } from './db/connection.js'
 import type { Clock } from './kernel/clock.js'
-import { stampEvents } from './kernel/events.js'
+import { publishedEvent, stampEvents } from './kernel/events.js'
 import { decodeCursor, encodeCursor } from './kernel/pagination.js'
 import { LIFECYCLES } from './lifecycles.js'
 
@@ -71,21 +71,7 @@ export const systemRoutes =
         const rows = await query.execute()
         const last = rows.length ? rows[rows.length - 1].seq! : after
         return {
-          data: rows.map((r) => ({
-            id: r.id,
-            seq: r.seq!,
-            type: r.type,
-            entity: r.entity,
-            entityId: r.entityId,
-            orderId: r.orderId,
-            from: r.fromState,
-            to: r.toState,
-            actor: r.actor,
-            reason: r.reason,
-            data: JSON.parse(r.data),
-            requestId: r.requestId,
-            occurredAt: r.occurredAt,
-          })),
+          data: rows.map(publishedEvent),
           nextCursor: encodeCursor(String(last)),
         }
       },

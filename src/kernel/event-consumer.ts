@@ -1,6 +1,6 @@
 import type { Db, Dialect } from '../db/connection.js'
 import { inTransaction, type Trx } from '../db/transaction.js'
-import { stampEvents } from './events.js'
+import { publishedEvent, stampEvents, type PublishedEvent } from './events.js'
 
 /** The cursor table (migration 2026-11-22T0012): one row per consumer of the event log. */
 export interface EventCursorsTable {
@@ -11,21 +11,7 @@ export interface EventCursorsTable {
 type CursorDb = { eventCursors: EventCursorsTable }
 
 /** An event as a consumer sees it: the row of `events`, its payload parsed. */
-export interface ConsumedEvent {
-  id: string
-  seq: number
-  type: string
-  entity: string
-  entityId: string
-  orderId: string | null
-  from: string | null
-  to: string | null
-  actor: string
-  reason: string | null
-  /** The versioned payload, `v` included. */
-  data: Record<string, unknown> & { v?: number }
-  occurredAt: string
-}
+export type ConsumedEvent = PublishedEvent
 
 export interface EventConsumer {
   /** Handles the next batch; returns how many events it took (0 when caught up or another process took the batch). */
@@ -67,7 +53,7 @@ export function createEventConsumer(o: {
         const { lastSeq } = await t.selectFrom('eventCursors').select('lastSeq').where('consumer', '=', o.name).executeTakeFirstOrThrow()
         const rows = await trx.selectFrom('events').selectAll().where('seq', '>', lastSeq).orderBy('seq').limit(batchSize).execute()
         if (!rows.length) return 0
-        await o.handle(trx, rows.map(toConsumed))
+        await o.handle(trx, rows.map(publishedEvent))
         const moved = await t
           .updateTable('eventCursors')
           .set({ lastSeq: rows[rows.length - 1].seq!, updatedAt: at })
@@ -95,31 +81,3 @@ export function createEventConsumer(o: {
     },
   }
 }
-
-const toConsumed = (r: {
-  id: string
-  seq: number | null
-  type: string
-  entity: string
-  entityId: string
-  orderId: string | null
-  fromState: string | null
-  toState: string | null
-  actor: string
-  reason: string | null
-  data: string
-  occurredAt: string
-}): ConsumedEvent => ({
-  id: r.id,
-  seq: r.seq!,
-  type: r.type,
-  entity: r.entity,
-  entityId: r.entityId,
-  orderId: r.orderId,
-  from: r.fromState,
-  to: r.toState,
-  actor: r.actor,
-  reason: r.reason,
-  data: JSON.parse(r.data),
-  occurredAt: r.occurredAt,
-})

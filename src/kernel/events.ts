@@ -1,8 +1,9 @@
-import { PostgresAdapter, sql } from 'kysely'
+import { PostgresAdapter, sql, type Selectable } from 'kysely'
 import type { Db } from '../db/connection.js'
 import type { Trx } from '../db/transaction.js'
 import { actorLabel, type Ctx } from './context.js'
 import { newId } from './ids.js'
+import type { EventsTable } from './tables.js'
 
 export interface NewEvent {
   /** `<entity>.<past_tense>`, e.g. `order.confirmed`. */
@@ -81,3 +82,38 @@ export async function stampEvents(db: Db, dialect: 'sqlite' | 'postgres', batch 
     return Number(result.numAffectedRows ?? 0)
   })
 }
+
+/** A stored event as the outside sees it (the feed, webhooks, e-mails): states named `from`/`to`, the payload parsed. */
+export interface PublishedEvent {
+  id: string
+  seq: number
+  type: string
+  entity: string
+  entityId: string
+  orderId: string | null
+  from: string | null
+  to: string | null
+  actor: string
+  reason: string | null
+  /** The versioned payload, `v` included. */
+  data: Record<string, unknown> & { v?: number }
+  requestId: string | null
+  occurredAt: string
+}
+
+/** Only for sequenced rows (`seq` set): the feed and the consumers read nothing else. */
+export const publishedEvent = (r: Selectable<EventsTable>): PublishedEvent => ({
+  id: r.id,
+  seq: r.seq!,
+  type: r.type,
+  entity: r.entity,
+  entityId: r.entityId,
+  orderId: r.orderId,
+  from: r.fromState,
+  to: r.toState,
+  actor: r.actor,
+  reason: r.reason,
+  data: JSON.parse(r.data),
+  requestId: r.requestId,
+  occurredAt: r.occurredAt,
+})
