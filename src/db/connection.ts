@@ -7,6 +7,7 @@ import pg from 'pg'
 import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect } from 'kysely'
 import type { DatabaseConfig } from '../config.js'
 import type { Database } from './database.js'
+import { writeBehindPool } from './write-behind.js'
 
 const require = createRequire(import.meta.url)
 
@@ -54,7 +55,7 @@ export function connect(config: DatabaseConfig): Connection {
     max: config.poolSize,
     ...(config.schema ? { options: `-c search_path=${config.schema}` } : {}),
   })
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins })
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: writeBehindPool(pool) }), plugins })
   return { db, dialect: 'postgres', pool, close: () => db.destroy() }
 }
 

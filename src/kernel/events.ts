@@ -1,6 +1,8 @@
 import { PostgresAdapter, sql, type Selectable } from 'kysely'
 import type { Db } from '../db/connection.js'
 import type { Trx } from '../db/transaction.js'
+import { compiledInsert } from '../db/compiled-insert.js'
+import { writeBehind } from '../db/write-behind.js'
 import { actorLabel, type Ctx } from './context.js'
 import { newId } from './ids.js'
 import type { EventsTable } from './tables.js'
@@ -35,9 +37,11 @@ export async function recordEvents(trx: Trx, ctx: Ctx, events: NewEvent[]): Prom
     trx.getExecutor().adapter instanceof PostgresAdapter
       ? null
       : Number((await sql<{ base: number }>`select coalesce(max(seq), 0) as base from events`.execute(trx)).rows[0].base)
-  await trx
-    .insertInto('events')
-    .values(
+  await writeBehind(
+    trx,
+    compiledInsert(
+      trx,
+      'events',
       events.map((e, i) => ({
         id: newId('evt'),
         seq: base === null ? null : base + i + 1,
@@ -53,8 +57,8 @@ export async function recordEvents(trx: Trx, ctx: Ctx, events: NewEvent[]): Prom
         requestId: ctx.requestId ?? null,
         occurredAt: at,
       })),
-    )
-    .execute()
+    ),
+  )
 }
 
 export const recordEvent = (trx: Trx, ctx: Ctx, e: NewEvent) => recordEvents(trx, ctx, [e])

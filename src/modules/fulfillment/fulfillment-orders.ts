@@ -5,6 +5,8 @@
 import type { Selectable } from 'kysely'
 import type { Db } from '../../db/connection.js'
 import type { Trx } from '../../db/transaction.js'
+import { compiledInsert } from '../../db/compiled-insert.js'
+import { writeBehind } from '../../db/write-behind.js'
 import type { Address } from '../../kernel/address.js'
 import { AppError, notFound } from '../../kernel/errors.js'
 import type { NewEvent } from '../../kernel/events.js'
@@ -260,7 +262,7 @@ export async function addUnits(trx: Trx, fos: Fo[], header: FoHeader, locationId
 export async function saveFos(trx: Trx, fos: Fo[], at: string): Promise<void> {
   const created = fos.filter((f) => !f.loaded)
   const newLines: FoLineRow[] = created.flatMap((f) => f.lines)
-  if (created.length) await trx.insertInto('fulfillmentOrders').values(created.map((f) => f.row)).execute()
+  if (created.length) await writeBehind(trx, compiledInsert(trx, 'fulfillmentOrders', created.map((f) => f.row)))
   for (const f of fos) {
     if (!f.loaded) continue
     const changed = f.lines.filter((l) => f.loaded!.lines.get(l.id) !== JSON.stringify(l))
@@ -280,7 +282,7 @@ export async function saveFos(trx: Trx, fos: Fo[], at: string): Promise<void> {
       }
     }
   }
-  if (newLines.length) await trx.insertInto('fulfillmentOrderLines').values(newLines).execute()
+  if (newLines.length) await writeBehind(trx, compiledInsert(trx, 'fulfillmentOrderLines', newLines))
   for (const f of fos) f.loaded = snapshotRows(f)
 }
 

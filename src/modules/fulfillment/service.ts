@@ -125,9 +125,10 @@ export function createFulfillmentService(d: { catalog: CatalogService; locations
      * fulfilment order per order × location). Called by order management at the end of every
      * use case that changes allocations or the order's status, in the same transaction.
      * `allocations` are all units reserved and not yet shipped, per order line × location.
+     * `newOrder`: the order was created in this transaction, so it has no fulfilment orders to read.
      */
-    async sync(trx: Trx, ctx: Ctx, order: OrderHeader, allocations: AllocatedUnits[]): Promise<void> {
-      const rows = await trx.selectFrom('fulfillmentOrders').selectAll().where('orderId', '=', order.id).orderBy('id').execute()
+    async sync(trx: Trx, ctx: Ctx, order: OrderHeader, allocations: AllocatedUnits[], opts: { newOrder?: boolean } = {}): Promise<void> {
+      const rows = opts.newOrder ? [] : await trx.selectFrom('fulfillmentOrders').selectAll().where('orderId', '=', order.id).orderBy('id').execute()
       if (!rows.length && !allocations.some((a) => a.quantity > 0)) return
       const fos = await withLines(trx, rows)
       const at = ctx.clock.now().toISOString()

@@ -1,6 +1,8 @@
 import { sql, type Selectable } from 'kysely'
 import type { Db } from '../../db/connection.js'
 import type { Trx } from '../../db/transaction.js'
+import { compiledInsert } from '../../db/compiled-insert.js'
+import { writeBehind } from '../../db/write-behind.js'
 import { actorLabel, type Ctx } from '../../kernel/context.js'
 import { AppError, invalid } from '../../kernel/errors.js'
 import { recordEvent } from '../../kernel/events.js'
@@ -214,7 +216,7 @@ export function createInventoryService(d: { catalog: CatalogService; locations: 
         ok[i] = Number(r.numUpdatedRows) === 1
         if (ok[i]) ledger.push(ledgerRow(ctx, at, it, 'reservation', it.quantity))
       }
-      if (ledger.length) await trx.insertInto('stockLedger').values(ledger).execute()
+      if (ledger.length) await writeBehind(trx, compiledInsert(trx, 'stockLedger', ledger))
       return ok
     },
 
@@ -232,7 +234,7 @@ export function createInventoryService(d: { catalog: CatalogService; locations: 
           .executeTakeFirst()
         if (Number(r.numUpdatedRows) !== 1) throw new Error(`release of ${it.quantity} × ${it.productId} at ${it.locationId} exceeds its reservation`)
       }
-      if (sorted.length) await trx.insertInto('stockLedger').values(sorted.map((it) => ledgerRow(ctx, at, it, 'release', -it.quantity))).execute()
+      if (sorted.length) await writeBehind(trx, compiledInsert(trx, 'stockLedger', sorted.map((it) => ledgerRow(ctx, at, it, 'release', -it.quantity))))
     },
 
     /** Available units (on hand − reserved) of these products at every location, in one query. */

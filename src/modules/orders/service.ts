@@ -1,6 +1,8 @@
 import { sql, type Selectable } from 'kysely'
 import type { Db } from '../../db/connection.js'
 import type { Trx } from '../../db/transaction.js'
+import { compiledInsert } from '../../db/compiled-insert.js'
+import { writeBehind } from '../../db/write-behind.js'
 import type { Address } from '../../kernel/address.js'
 import { actorLabel, type Ctx } from '../../kernel/context.js'
 import { AppError, invalid, notFound, type FieldError } from '../../kernel/errors.js'
@@ -376,7 +378,7 @@ export function createOrderService(d: {
   }
 
   /** Fulfilment orders follow the order's allocations and status; called wherever those are written. */
-  function syncFulfillment(trx: Trx, ctx: Ctx, o: Loaded) {
+  function syncFulfillment(trx: Trx, ctx: Ctx, o: Loaded, opts: { newOrder?: boolean } = {}) {
     const header: OrderHeader = {
       id: o.row.id,
       number: o.row.number,
@@ -394,7 +396,7 @@ export function createOrderService(d: {
     const units: AllocatedUnits[] = o.allocations
       .filter((a) => a.quantity > 0)
       .map((a) => ({ orderLineId: a.lineId, locationId: a.locationId, quantity: a.quantity, productId: a.productId, sku: lineOf.get(a.lineId)!.sku, name: lineOf.get(a.lineId)!.name }))
-    return d.fulfillment.sync(trx, ctx, header, units)
+    return d.fulfillment.sync(trx, ctx, header, units, opts)
   }
 
   /** Applies verification results: new holds added, verification holds that no longer apply released. */
@@ -421,7 +423,7 @@ export function createOrderService(d: {
   }
 
   async function writeHolds(trx: Trx, r: { added: HoldRow[]; released: HoldRow[]; changed: HoldRow[] }) {
-    if (r.added.length) await trx.insertInto('orderHolds').values(r.added).execute()
+    if (r.added.length) await writeBehind(trx, compiledInsert(trx, 'orderHolds', r.added))
     for (const h of [...r.released, ...r.changed]) {
       await trx.updateTable('orderHolds').set({ detail: h.detail, releasedAt: h.releasedAt, releasedBy: h.releasedBy, releaseNote: h.releaseNote }).where('id', '=', h.id).execute()
     }
@@ -582,10 +584,10 @@ export function createOrderService(d: {
       o.row.status = status
       o.row.fulfillmentStatus = deriveFulfillmentStatus(lines)
 
-      await trx.insertInto('orders').values(o.row).execute()
-      await trx.insertInto('orderLines').values(lines).execute()
+      await writeBehind(trx, compiledInsert(trx, 'orders', [o.row]))
+      await writeBehind(trx, compiledInsert(trx, 'orderLines', lines))
       o.allocations = mergeAllocations(reserved).map((a) => ({ id: newId('alc'), orderId, createdAt: at, updatedAt: at, ...a }))
-      if (o.allocations.length) await trx.insertInto('orderAllocations').values(o.allocations).execute()
+      if (o.allocations.length) await writeBehind(trx, compiledInsert(trx, 'orderAllocations', o.allocations))
       await writeHolds(trx, holds)
       const locs = new Map(locations.map((l) => [l.id, l.code]))
       await recordEvents(trx, ctx, [
@@ -604,7 +606,7 @@ export function createOrderService(d: {
             },
         ...allocationEvents(o, reserved, backordered, locs, null),
       ])
-      await syncFulfillment(trx, ctx, o)
+      await syncFulfillment(trx, ctx, o, { newOrder: true })
       if (opts.idempotencyKey) await saveIdempotent(trx, ctx.actor.id, opts.idempotencyKey, requestHash, 'order', orderId, at)
       return { order: shape(o, { channel: channel.code, customer, locationCodes: locs }), replayed: false }
     },

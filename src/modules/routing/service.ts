@@ -1,6 +1,8 @@
 import type { Selectable } from 'kysely'
 import type { Db } from '../../db/connection.js'
 import type { Trx } from '../../db/transaction.js'
+import { compiledInsert } from '../../db/compiled-insert.js'
+import { writeBehind } from '../../db/write-behind.js'
 import { MASTER_DATA_TTL_MS, ttlCache } from '../../kernel/cache.js'
 import { actorLabel, type Ctx } from '../../kernel/context.js'
 import { invalid, notFound, type FieldError } from '../../kernel/errors.js'
@@ -205,20 +207,18 @@ export function createRoutingService(d: {
     /** Keeps a routing decision and its explanation on the order's record (in the caller's transaction). */
     async recordDecision(trx: Trx, ctx: Ctx, input: { orderId: string; trigger: RoutingTrigger; explanation: RoutingExplanation }): Promise<void> {
       const e = input.explanation
-      await trx
-        .insertInto('routingDecisions')
-        .values({
-          id: newId('rd'),
-          orderId: input.orderId,
-          trigger: input.trigger,
-          decision: e.decision,
-          policyScope: e.policy?.scope ?? null,
-          policyVersion: e.policy?.version ?? null,
-          explanation: JSON.stringify(e),
-          createdBy: actorLabel(ctx.actor),
-          createdAt: ctx.clock.now().toISOString(),
-        })
-        .execute()
+      const decision = {
+        id: newId('rd'),
+        orderId: input.orderId,
+        trigger: input.trigger,
+        decision: e.decision,
+        policyScope: e.policy?.scope ?? null,
+        policyVersion: e.policy?.version ?? null,
+        explanation: JSON.stringify(e),
+        createdBy: actorLabel(ctx.actor),
+        createdAt: ctx.clock.now().toISOString(),
+      }
+      await writeBehind(trx, compiledInsert(trx, 'routingDecisions', [decision]))
     },
 
     /** An order's routing decisions, oldest first. */

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DIALECTS, freshConnection } from '../../test/helpers.js'
+import { compiledInsert } from './compiled-insert.js'
+import type { Connection } from './connection.js'
+import { inTransaction, type Trx } from './transaction.js'
+import { fold, writeBehind } from './write-behind.js'
+
+const channel = (code: string) => ({ id: `ch_${code}`, code, name: `Channel ${code}`, type: 'web', active: 1, createdAt: 'now', updatedAt: 'now' })
+const key = (code: string, channelId: string) => ({ id: `key_${code}`, name: code, role: 'channel', channelId, prefix: code, keyHash: `hash-${code}`, createdAt: 'now', revokedAt: null })
+const codes = async (db: Connection['db'] | Trx) => (await db.selectFrom('channels').select('code').orderBy('code').execute()).map((r) => r.code)
+
+describe('fold', () => {
+  it('moves each statement’s parameters past the ones before it', () => {
+    const [sql, parameters] = fold([
+      { sql: 'insert into a (x, y) values ($1, $2)', parameters: [1, 2] },
+      { sql: 'insert into b (x) values ($1)', parameters: [3] },
+      { sql: 'insert into c (x, y) values ($1, $2), ($3, $4)', parameters: [4, 5, 6, 7] },
+    ])
+    expect(sql).toBe('with w1 as (insert into a (x, y) values ($1, $2)), w2 as (insert into b (x) values ($3)) insert into c (x, y) values ($4, $5), ($6, $7)')
+    expect(parameters).toEqual([1, 2, 3, 4, 5, 6, 7])
+  })
+})
+
+describe.each(DIALECTS)('compiledInsert and writeBehind on %s', (dialect) => {
+  let conn: Connection & { drop(): Promise<void> }
+  beforeAll(async () => {
+    conn = await freshConnection(dialect)
+  })
+  afterAll(() => conn.drop())
+
+  it('compiles the same SQL as Kysely, and binds each call’s values', async () => {
+    const rows = [channel('cmp1'), channel('cmp2')]
+    expect(compiledInsert(conn.db, 'channels', rows).sql).toBe(conn.db.insertInto('channels').values(rows).compile().sql)
+    await conn.db.executeQuery(compiledInsert(conn.db, 'channels', rows))
+    await conn.db.executeQuery(compiledInsert(conn.db, 'channels', [channel('cmp3'), channel('cmp4')]))
+    // A row with a value left undefined (the column's default) is compiled as Kysely would.
+    const partial = { ...channel('cmp5'), active: undefined as unknown as number }
+    expect(compiledInsert(conn.db, 'channels', [partial]).sql).not.toContain('"active"')
+    expect(await codes(conn.db)).toEqual(['cmp1', 'cmp2', 'cmp3', 'cmp4'])
+  })
+
+  it('lets a use case read what it wrote behind, parents and children alike', async () => {
+    const seen = await inTransaction(conn.db, async (trx) => {
+      await writeBehind(trx, compiledInsert(trx, 'channels', [channel('wb1')]))
+      await writeBehind(trx, compiledInsert(trx, 'apiKeys', [key('wb1', 'ch_wb1')]))
+      return trx.selectFrom('apiKeys').innerJoin('channels', 'channels.id', 'apiKeys.channelId').select(['channels.code', 'apiKeys.name']).where('apiKeys.id', '=', 'key_wb1').execute()
+    })
+    expect(seen).toEqual([{ code: 'wb1', name: 'wb1' }])
+  })
+
+  it('commits nothing of a use case whose held insert fails, and reports that insert’s error', async () => {
+    const attempt = inTransaction(conn.db, async (trx) => {
+      await writeBehind(trx, compiledInsert(trx, 'channels', [channel('wb2')]))
+      await writeBehind(trx, compiledInsert(trx, 'channels', [channel('wb1')])) // taken above
+      // A caller that swallows the error of its next read still cannot commit the rest.
+      await trx.selectFrom('channels').selectAll().execute().catch(() => [])
+      await writeBehind(trx, compiledInsert(trx, 'channels', [channel('wb3')]))
+    })
+    await expect(attempt).rejects.toMatchObject({ code: dialect === 'postgres' ? '23505' : expect.stringMatching(/^SQLITE_CONSTRAINT/) })
+    expect((await codes(conn.db)).filter((c) => c.startsWith('wb'))).toEqual(['wb1'])
+  })
+
+  it('drops what was held after a savepoint that is rolled back to', async () => {
+    const trx = await conn.db.startTransaction().execute()
+    await writeBehind(trx, compiledInsert(trx, 'channels', [channel('sp1')]))
+    const sp = await trx.savepoint('inner').execute()
+    await writeBehind(sp, compiledInsert(sp, 'channels', [channel('sp2')]))
+    await sp.rollbackToSavepoint('inner').execute()
+    await writeBehind(trx, compiledInsert(trx, 'channels', [channel('sp3')]))
+    await trx.commit().execute()
+    expect((await codes(conn.db)).filter((c) => c.startsWith('sp'))).toEqual(['sp1', 'sp3'])
+  })
+})

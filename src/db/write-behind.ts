@@ -1,0 +1,124 @@
+import { PostgresAdapter, type Compilable, type CompiledQuery, type PostgresPool, type PostgresPoolClient, type PostgresQueryResult } from 'kysely'
+import type pg from 'pg'
+import type { Trx } from './transaction.js'
+
+/**
+ * Write-behind inserts for PostgreSQL. A use case such as taking an order writes a dozen rows
+ * whose results nobody reads (the order, its lines, allocations, ledger rows, events, the routing
+ * decision…). Sent one by one, each is a round trip to the server, and on a small machine the
+ * socket writes and wake-ups of those round trips cost more CPU than the inserts themselves.
+ * `writeBehind` marks such an insert: inside a transaction the connection holds it back and sends
+ * everything held with the next statement that must go out (a read, an update whose row count
+ * matters, the commit), folded into one statement of data-modifying CTEs. PostgreSQL checks
+ * foreign keys at the end of that statement, so parents and children may travel together.
+ *
+ * What a caller gives up: the insert's errors arrive with the statement that carries it (the
+ * commit at the latest), and it returns no rows or counts. So only plain inserts whose outcome the
+ * use case does not branch on go this way; an insert that may lose a unique race the code handles
+ * (`isUniqueViolation`) is sent as usual. A failed flush poisons the connection until rollback,
+ * so a caller that catches the error of an unrelated read cannot commit half a use case.
+ * On SQLite, where a statement is a function call and not a round trip, the insert runs at once.
+ */
+export async function writeBehind(trx: Trx, query: Compilable<unknown> | CompiledQuery): Promise<void> {
+  const compiled = 'compile' in query ? query.compile() : query
+  if (!(trx.getExecutor().adapter instanceof PostgresAdapter)) {
+    await trx.executeQuery(compiled)
+    return
+  }
+  await trx.executeQuery({ ...compiled, sql: MARK + compiled.sql })
+}
+
+const MARK = '/* write-behind */ '
+/** PostgreSQL's limit is 65,535 bind parameters per statement; a flush stays well below it. */
+const MAX_PARAMETERS = 30_000
+const HELD: PostgresQueryResult<never> = { command: 'INSERT', rowCount: 0, rows: [] }
+
+interface Held {
+  sql: string
+  parameters: readonly unknown[]
+}
+
+/** The pool Kysely's PostgresDialect gets: pg's own, with write-behind clients. */
+export function writeBehindPool(pool: pg.Pool): PostgresPool {
+  const clients = new WeakMap<pg.PoolClient, WriteBehindClient>()
+  return {
+    async connect() {
+      const raw = await pool.connect()
+      let client = clients.get(raw)
+      if (!client) clients.set(raw, (client = new WriteBehindClient(raw)))
+      // Kysely streams through cursors only when the dialect is given one; Ordo's is not.
+      return client as unknown as PostgresPoolClient
+    },
+    end: () => pool.end(),
+  }
+}
+
+class WriteBehindClient {
+  private held: Held[] = []
+  private inTransaction = false
+  private failure: unknown = undefined
+  constructor(private readonly raw: pg.PoolClient) {}
+
+  async query(sql: string, parameters: readonly unknown[] = []): Promise<PostgresQueryResult<unknown>> {
+    let text = sql
+    if (text.startsWith(MARK)) {
+      if (this.inTransaction && this.failure === undefined) {
+        this.held.push({ sql: text.slice(MARK.length), parameters })
+        return HELD
+      }
+      text = text.slice(MARK.length)
+    }
+    const verb = text.slice(0, 24).trimStart().toLowerCase()
+    if (verb.startsWith('rollback')) {
+      // Held inserts came after the last statement sent, so after any savepoint rolled back to.
+      this.held = []
+      this.failure = undefined
+      if (!verb.startsWith('rollback to')) this.inTransaction = false
+    } else {
+      await this.flush()
+      if (verb.startsWith('begin') || verb.startsWith('start transaction')) this.inTransaction = true
+      else if (verb.startsWith('commit')) this.inTransaction = false
+    }
+    return this.raw.query(text, parameters as unknown[]) as Promise<PostgresQueryResult<unknown>>
+  }
+
+  release() {
+    this.held = []
+    this.inTransaction = false
+    this.failure = undefined
+    this.raw.release()
+  }
+
+  private async flush() {
+    if (this.failure !== undefined) throw this.failure
+    while (this.held.length) {
+      const batch: Held[] = []
+      let count = 0
+      while (this.held.length && (batch.length === 0 || count + this.held[0].parameters.length <= MAX_PARAMETERS)) {
+        const h = this.held.shift()!
+        batch.push(h)
+        count += h.parameters.length
+      }
+      try {
+        if (batch.length === 1) await this.raw.query(batch[0].sql, batch[0].parameters as unknown[])
+        else await this.raw.query(...fold(batch))
+      } catch (err) {
+        this.held = []
+        this.failure = err
+        throw err
+      }
+    }
+  }
+}
+
+/** `with w1 as (<insert 1>), w2 as (<insert 2>) <insert 3>`, each statement's `$n` moved past the ones before it. */
+export function fold(batch: Held[]): [string, unknown[]] {
+  const parameters: unknown[] = []
+  const parts = batch.map((h) => {
+    const offset = parameters.length
+    parameters.push(...h.parameters)
+    return offset ? h.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`) : h.sql
+  })
+  const last = parts.pop()!
+  return [`with ${parts.map((p, i) => `w${i + 1} as (${p})`).join(', ')} ${last}`, parameters]
+}
