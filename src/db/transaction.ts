@@ -1,4 +1,4 @@
-import { SqliteAdapter, sql, type Transaction } from 'kysely'
+import { CompiledQuery, SqliteAdapter, type Transaction } from 'kysely'
 import type { Database } from './database.js'
 import type { Db } from './connection.js'
 
@@ -22,6 +22,10 @@ export async function inTransaction<T>(db: Db, fn: (trx: Trx) => Promise<T>, att
     }
   }
 }
+
+const SAVEPOINT = CompiledQuery.raw('savepoint use_case')
+const RELEASE = CompiledQuery.raw('release savepoint use_case')
+const ROLLBACK_TO = CompiledQuery.raw('rollback to savepoint use_case')
 
 interface Job {
   fn: (trx: Trx) => Promise<unknown>
@@ -81,14 +85,14 @@ class GroupCommitter {
             return
           }
           for (const job of batch) {
-            await sql`savepoint use_case`.execute(trx)
+            await trx.executeQuery(SAVEPOINT)
             try {
               const value = await job.fn(trx)
-              await sql`release savepoint use_case`.execute(trx)
+              await trx.executeQuery(RELEASE)
               outcomes.push({ ok: true, value })
             } catch (err) {
-              await sql`rollback to savepoint use_case`.execute(trx)
-              await sql`release savepoint use_case`.execute(trx)
+              await trx.executeQuery(ROLLBACK_TO)
+              await trx.executeQuery(RELEASE)
               outcomes.push({ ok: false, err })
             }
           }

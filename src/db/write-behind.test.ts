@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DIALECTS, freshConnection } from '../../test/helpers.js'
-import { compiledInsert } from './compiled-insert.js'
+import { compiledInsert } from './compiled.js'
 import type { Connection } from './connection.js'
 import { inTransaction, type Trx } from './transaction.js'
 import { fold, writeBehind } from './write-behind.js'
@@ -21,23 +21,12 @@ describe('fold', () => {
   })
 })
 
-describe.each(DIALECTS)('compiledInsert and writeBehind on %s', (dialect) => {
+describe.each(DIALECTS)('writeBehind on %s', (dialect) => {
   let conn: Connection & { drop(): Promise<void> }
   beforeAll(async () => {
     conn = await freshConnection(dialect)
   })
   afterAll(() => conn.drop())
-
-  it('compiles the same SQL as Kysely, and binds each call’s values', async () => {
-    const rows = [channel('cmp1'), channel('cmp2')]
-    expect(compiledInsert(conn.db, 'channels', rows).sql).toBe(conn.db.insertInto('channels').values(rows).compile().sql)
-    await conn.db.executeQuery(compiledInsert(conn.db, 'channels', rows))
-    await conn.db.executeQuery(compiledInsert(conn.db, 'channels', [channel('cmp3'), channel('cmp4')]))
-    // A row with a value left undefined (the column's default) is compiled as Kysely would.
-    const partial = { ...channel('cmp5'), active: undefined as unknown as number }
-    expect(compiledInsert(conn.db, 'channels', [partial]).sql).not.toContain('"active"')
-    expect(await codes(conn.db)).toEqual(['cmp1', 'cmp2', 'cmp3', 'cmp4'])
-  })
 
   it('lets a use case read what it wrote behind, parents and children alike', async () => {
     const seen = await inTransaction(conn.db, async (trx) => {

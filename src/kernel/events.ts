@@ -1,7 +1,7 @@
 import { PostgresAdapter, sql, type Selectable } from 'kysely'
 import type { Db } from '../db/connection.js'
 import type { Trx } from '../db/transaction.js'
-import { compiledInsert } from '../db/compiled-insert.js'
+import { compiledInsert } from '../db/compiled.js'
 import { writeBehind } from '../db/write-behind.js'
 import { actorLabel, type Ctx } from './context.js'
 import { newId } from './ids.js'

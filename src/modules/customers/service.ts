@@ -1,6 +1,7 @@
 import { sql, type Selectable, type SqlBool } from 'kysely'
 import type { Db } from '../../db/connection.js'
 import type { Trx } from '../../db/transaction.js'
+import { compiledQuery } from '../../db/compiled.js'
 import type { Address } from '../../kernel/address.js'
 import type { Ctx } from '../../kernel/context.js'
 import { AppError, notFound } from '../../kernel/errors.js'
@@ -33,6 +34,9 @@ const containsPattern = (text: string) => `%${text.replace(/[\\%_]/g, '\\$&')}%`
 
 const normalEmail = (email: string) => email.trim().toLowerCase()
 const blankToNull = (v: string | null | undefined) => (v && v.trim() ? v.trim() : null)
+
+/** Every order with an inline customer looks the customer up by e-mail. */
+const customerByEmail = compiledQuery((db, p: { email: string }) => db.selectFrom('customers').selectAll().where('email', '=', p.email))
 
 export function createCustomerService() {
   const get = async (db: Db | Trx, id: string): Promise<Customer> => {
@@ -127,7 +131,7 @@ export function createCustomerService() {
       const email = normalEmail(inline.email)
       const name = blankToNull(inline.name)
       const phone = blankToNull(inline.phone)
-      const byEmail = () => trx.selectFrom('customers').selectAll().where('email', '=', email).executeTakeFirst()
+      const byEmail = async () => (await trx.executeQuery(customerByEmail(trx, { email }))).rows[0]
       let existing = await byEmail()
       if (!existing) {
         const inserted = await trx

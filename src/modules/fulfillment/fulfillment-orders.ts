@@ -5,7 +5,7 @@
 import type { Selectable } from 'kysely'
 import type { Db } from '../../db/connection.js'
 import type { Trx } from '../../db/transaction.js'
-import { compiledInsert } from '../../db/compiled-insert.js'
+import { compiledInsert } from '../../db/compiled.js'
 import { writeBehind } from '../../db/write-behind.js'
 import type { Address } from '../../kernel/address.js'
 import { AppError, notFound } from '../../kernel/errors.js'

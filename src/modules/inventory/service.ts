@@ -1,7 +1,7 @@
 import { sql, type Selectable } from 'kysely'
 import type { Db } from '../../db/connection.js'
 import type { Trx } from '../../db/transaction.js'
-import { compiledInsert } from '../../db/compiled-insert.js'
+import { compiledInsert, compiledQuery } from '../../db/compiled.js'
 import { writeBehind } from '../../db/write-behind.js'
 import { actorLabel, type Ctx } from '../../kernel/context.js'
 import { AppError, invalid } from '../../kernel/errors.js'
@@ -206,14 +206,8 @@ export function createInventoryService(d: { catalog: CatalogService; locations: 
       const ledger = []
       for (const i of order) {
         const it = items[i]
-        const r = await trx
-          .updateTable('stockLevels')
-          .set((eb) => ({ reserved: eb('reserved', '+', it.quantity), updatedAt: at }))
-          .where('productId', '=', it.productId)
-          .where('locationId', '=', it.locationId)
-          .where((eb) => eb(eb('onHand', '-', eb.ref('reserved')), '>=', it.quantity))
-          .executeTakeFirst()
-        ok[i] = Number(r.numUpdatedRows) === 1
+        const r = await trx.executeQuery(reserveUnits(trx, { quantity: it.quantity, at, productId: it.productId, locationId: it.locationId }))
+        ok[i] = Number(r.numAffectedRows) === 1
         if (ok[i]) ledger.push(ledgerRow(ctx, at, it, 'reservation', it.quantity))
       }
       if (ledger.length) await writeBehind(trx, compiledInsert(trx, 'stockLedger', ledger))
@@ -225,14 +219,8 @@ export function createInventoryService(d: { catalog: CatalogService; locations: 
       const at = ctx.clock.now().toISOString()
       const sorted = [...items].filter((i) => i.quantity > 0).sort((a, b) => stockKey(a.productId, a.locationId).localeCompare(stockKey(b.productId, b.locationId)))
       for (const it of sorted) {
-        const r = await trx
-          .updateTable('stockLevels')
-          .set((eb) => ({ reserved: eb('reserved', '-', it.quantity), updatedAt: at }))
-          .where('productId', '=', it.productId)
-          .where('locationId', '=', it.locationId)
-          .where('reserved', '>=', it.quantity)
-          .executeTakeFirst()
-        if (Number(r.numUpdatedRows) !== 1) throw new Error(`release of ${it.quantity} × ${it.productId} at ${it.locationId} exceeds its reservation`)
+        const r = await trx.executeQuery(releaseUnits(trx, { quantity: it.quantity, at, productId: it.productId, locationId: it.locationId }))
+        if (Number(r.numAffectedRows) !== 1) throw new Error(`release of ${it.quantity} × ${it.productId} at ${it.locationId} exceeds its reservation`)
       }
       if (sorted.length) await writeBehind(trx, compiledInsert(trx, 'stockLedger', sorted.map((it) => ledgerRow(ctx, at, it, 'release', -it.quantity))))
     },
@@ -489,6 +477,27 @@ export function createInventoryService(d: { catalog: CatalogService; locations: 
     },
   }
 }
+
+type StockChange = { quantity: number; at: string; productId: string; locationId: string }
+
+/** Reserves units only while enough are available: the guard that keeps stock from being oversold (checked by its row count). */
+const reserveUnits = compiledQuery((db, p: StockChange) =>
+  db
+    .updateTable('stockLevels')
+    .set((eb) => ({ reserved: eb('reserved', '+', p.quantity), updatedAt: p.at }))
+    .where('productId', '=', p.productId)
+    .where('locationId', '=', p.locationId)
+    .where((eb) => eb(eb('onHand', '-', eb.ref('reserved')), '>=', p.quantity)),
+)
+
+const releaseUnits = compiledQuery((db, p: StockChange) =>
+  db
+    .updateTable('stockLevels')
+    .set((eb) => ({ reserved: eb('reserved', '-', p.quantity), updatedAt: p.at }))
+    .where('productId', '=', p.productId)
+    .where('locationId', '=', p.locationId)
+    .where('reserved', '>=', p.quantity),
+)
 
 function ledgerRow(ctx: Ctx, at: string, it: Reservation, kind: LedgerKind, reservedDelta: number) {
   return {

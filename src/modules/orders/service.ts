@@ -1,7 +1,7 @@
 import { sql, type Selectable } from 'kysely'
 import type { Db } from '../../db/connection.js'
 import type { Trx } from '../../db/transaction.js'
-import { compiledInsert } from '../../db/compiled-insert.js'
+import { compiledInsert, compiledQuery } from '../../db/compiled.js'
 import { writeBehind } from '../../db/write-behind.js'
 import type { Address } from '../../kernel/address.js'
 import { actorLabel, type Ctx } from '../../kernel/context.js'
@@ -100,6 +100,12 @@ const snapshotOf = (o: Loaded): OrderSnapshot => ({
   openQty: o.lines.reduce((s, l) => s + openQtyOf(l), 0),
 })
 
+// An order is loaded by every read and change of it (and by each e-mail about it): compiled once.
+const orderByRef = compiledQuery((db, p: { ref: string }) => db.selectFrom('orders').selectAll().where((eb) => eb.or([eb('id', '=', p.ref), eb('number', '=', p.ref)])))
+const linesOf = compiledQuery((db, p: { orderId: string }) => db.selectFrom('orderLines').selectAll().where('orderId', '=', p.orderId).orderBy('lineNo'))
+const allocationsOf = compiledQuery((db, p: { orderId: string }) => db.selectFrom('orderAllocations').selectAll().where('orderId', '=', p.orderId).orderBy('id'))
+const holdsOf = compiledQuery((db, p: { orderId: string }) => db.selectFrom('orderHolds').selectAll().where('orderId', '=', p.orderId).orderBy('id'))
+
 export function createOrderService(d: {
   channels: ChannelService
   catalog: CatalogService
@@ -123,14 +129,14 @@ export function createOrderService(d: {
 
   /** Loads an order the actor may see; a channel key sees only its channel's orders (others are 404, not 403). */
   async function load(db: Db | Trx, ctx: Ctx, id: string): Promise<Loaded> {
-    const row = await db.selectFrom('orders').selectAll().where((eb) => eb.or([eb('id', '=', id), eb('number', '=', id)])).executeTakeFirst()
+    const row = (await db.executeQuery(orderByRef(db, { ref: id }))).rows[0]
     if (!row || (ctx.actor.channelId && row.channelId !== ctx.actor.channelId)) throw notFound('order', id)
     const [lines, allocations, holds] = await Promise.all([
-      db.selectFrom('orderLines').selectAll().where('orderId', '=', row.id).orderBy('lineNo').execute(),
-      db.selectFrom('orderAllocations').selectAll().where('orderId', '=', row.id).orderBy('id').execute(),
-      db.selectFrom('orderHolds').selectAll().where('orderId', '=', row.id).orderBy('id').execute(),
+      db.executeQuery(linesOf(db, { orderId: row.id })),
+      db.executeQuery(allocationsOf(db, { orderId: row.id })),
+      db.executeQuery(holdsOf(db, { orderId: row.id })),
     ])
-    return { row, lines, allocations, holds }
+    return { row, lines: lines.rows, allocations: allocations.rows, holds: holds.rows }
   }
 
   function shape(o: Loaded, refs: { channel: string; customer: Pick<Customer, 'id' | 'email' | 'name' | 'phone'>; locationCodes: Map<string, string> }): Order {

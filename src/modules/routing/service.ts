@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely'
 import type { Db } from '../../db/connection.js'
 import type { Trx } from '../../db/transaction.js'
-import { compiledInsert } from '../../db/compiled-insert.js'
+import { compiledInsert } from '../../db/compiled.js'
 import { writeBehind } from '../../db/write-behind.js'
 import { MASTER_DATA_TTL_MS, ttlCache } from '../../kernel/cache.js'
 import { actorLabel, type Ctx } from '../../kernel/context.js'
