@@ -1,3 +1,4 @@
+import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DIALECTS, freshConnection } from '../../test/helpers.js'
 import { compiledInsert } from './compiled.js'
@@ -47,6 +48,37 @@ describe.each(DIALECTS)('writeBehind on %s', (dialect) => {
     })
     await expect(attempt).rejects.toMatchObject({ code: dialect === 'postgres' ? '23505' : expect.stringMatching(/^SQLITE_CONSTRAINT/) })
     expect((await codes(conn.db)).filter((c) => c.startsWith('wb'))).toEqual(['wb1'])
+  })
+
+  it('sends what it holds in front of the next statement that reads none of its tables, in one round trip', async () => {
+    const queries: string[] = []
+    const realQuery = pg.Client.prototype.query
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      if (typeof args[0] === 'string') queries.push(args[0])
+      return Reflect.apply(realQuery, this, args)
+    } as typeof realQuery
+    try {
+      const result = await inTransaction(conn.db, async (trx) => {
+        await writeBehind(trx, compiledInsert(trx, 'channels', [channel('cr1')]))
+        await writeBehind(trx, compiledInsert(trx, 'apiKeys', [key('cr1', 'ch_cr1')]))
+        // Reads neither table: carries both inserts.
+        const carried = await trx.selectFrom('locations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+        // Reads a held table: the held insert goes first, on its own.
+        await writeBehind(trx, compiledInsert(trx, 'channels', [channel('cr2')]))
+        const seen = await trx.updateTable('channels').set({ name: 'seen' }).where('code', 'in', ['cr1', 'cr2']).executeTakeFirst()
+        return { carried: Number(carried.n), updated: Number(seen.numUpdatedRows) }
+      })
+      expect(result).toEqual({ carried: 0, updated: 2 })
+    } finally {
+      pg.Client.prototype.query = realQuery
+    }
+    if (dialect === 'postgres') {
+      const mine = queries.filter((q) => !q.startsWith('begin') && !q.startsWith('commit'))
+      expect(mine).toHaveLength(3)
+      expect(mine[0]).toMatch(/^with w1 as \(insert into "channels".*\), w2 as \(insert into "api_keys".*\) select count\(\*\)/)
+      expect(mine[1]).toMatch(/^insert into "channels"/)
+      expect(mine[2]).toMatch(/^update "channels"/)
+    }
   })
 
   it('drops what was held after a savepoint that is rolled back to', async () => {

@@ -9,8 +9,10 @@ import type { Trx } from './transaction.js'
  * socket writes and wake-ups of those round trips cost more CPU than the inserts themselves.
  * `writeBehind` marks such an insert: inside a transaction the connection holds it back and sends
  * everything held with the next statement that must go out (a read, an update whose row count
- * matters, the commit), folded into one statement of data-modifying CTEs. PostgreSQL checks
- * foreign keys at the end of that statement, so parents and children may travel together.
+ * matters, the commit), folded into one statement of data-modifying CTEs: in front of that
+ * statement itself when it reads none of the held tables (one round trip), else just before it.
+ * PostgreSQL checks foreign keys at the end of a statement, so parents and children may travel
+ * together.
  *
  * What a caller gives up: the insert's errors arrive with the statement that carries it (the
  * commit at the latest), and it returns no rows or counts. So only plain inserts whose outcome the
@@ -36,6 +38,8 @@ const HELD: PostgresQueryResult<never> = { command: 'INSERT', rowCount: 0, rows:
 interface Held {
   sql: string
   parameters: readonly unknown[]
+  /** The table it inserts into. */
+  table?: string
 }
 
 /** The pool Kysely's PostgresDialect gets: pg's own, with write-behind clients. */
@@ -63,7 +67,8 @@ class WriteBehindClient {
     let text = sql
     if (text.startsWith(MARK)) {
       if (this.inTransaction && this.failure === undefined) {
-        this.held.push({ sql: text.slice(MARK.length), parameters })
+        const held = text.slice(MARK.length)
+        this.held.push({ sql: held, parameters, table: /^insert into "([^"]+)"/.exec(held)?.[1] })
         return HELD
       }
       text = text.slice(MARK.length)
@@ -74,12 +79,36 @@ class WriteBehindClient {
       this.held = []
       this.failure = undefined
       if (!verb.startsWith('rollback to')) this.inTransaction = false
+    } else if (this.held.length && this.failure === undefined && this.canCarry(verb, text, parameters)) {
+      const batch = [...this.held, { sql: text, parameters }]
+      this.held = []
+      try {
+        return (await this.raw.query(...fold(batch))) as PostgresQueryResult<unknown>
+      } catch (err) {
+        this.failure = err
+        throw err
+      }
     } else {
       await this.flush()
       if (verb.startsWith('begin') || verb.startsWith('start transaction')) this.inTransaction = true
       else if (verb.startsWith('commit')) this.inTransaction = false
     }
     return this.raw.query(text, parameters as unknown[]) as Promise<PostgresQueryResult<unknown>>
+  }
+
+  /**
+   * Whether a statement can carry the held inserts as CTEs in front of it: a plain statement (no
+   * WITH of its own) that names none of their tables, since the statement would not see rows its
+   * own CTEs insert (one snapshot for the whole statement).
+   */
+  private canCarry(verb: string, text: string, parameters: readonly unknown[]) {
+    if (!/^(select|update|insert|delete)\s/.test(verb)) return false
+    let count = parameters.length
+    for (const h of this.held) {
+      if (!h.table || text.includes(`"${h.table}"`)) return false
+      count += h.parameters.length
+    }
+    return count <= MAX_PARAMETERS
   }
 
   release() {
