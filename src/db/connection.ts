@@ -56,6 +56,9 @@ export function connect(config: DatabaseConfig): Connection {
   const pool = new pg.Pool({
     connectionString: config.url,
     max: config.poolSize,
+    // Statements sent back to back go out without waiting for each other's answers (BEGIN with
+    // the first statement, the last held inserts with COMMIT: see write-behind.ts).
+    pipeline: true,
     ...(config.schema ? { options: `-c search_path=${config.schema}` } : {}),
   })
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: writeBehindPool(pool) }), plugins })

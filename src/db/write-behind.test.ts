@@ -81,6 +81,19 @@ describe.each(DIALECTS)('writeBehind on %s', (dialect) => {
     }
   })
 
+  it('reports a held insert that fails at the commit, and commits nothing', async () => {
+    await conn.db.insertInto('channels').values(channel('cm0')).execute()
+    const attempt = inTransaction(conn.db, async (trx) => {
+      await writeBehind(trx, compiledInsert(trx, 'channels', [channel('cm1')]))
+      await writeBehind(trx, compiledInsert(trx, 'channels', [channel('cm0')])) // taken
+    })
+    await expect(attempt).rejects.toMatchObject({ code: dialect === 'postgres' ? '23505' : expect.stringMatching(/^SQLITE_CONSTRAINT/) })
+    expect((await codes(conn.db)).filter((c) => c.startsWith('cm'))).toEqual(['cm0'])
+    // The connection is clean for the next use case.
+    await inTransaction(conn.db, (trx) => writeBehind(trx, compiledInsert(trx, 'channels', [channel('cm2')])))
+    expect((await codes(conn.db)).filter((c) => c.startsWith('cm'))).toEqual(['cm0', 'cm2'])
+  })
+
   it('drops what was held after a savepoint that is rolled back to', async () => {
     const trx = await conn.db.startTransaction().execute()
     await writeBehind(trx, compiledInsert(trx, 'channels', [channel('sp1')]))

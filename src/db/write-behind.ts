@@ -34,6 +34,7 @@ const MARK = '/* write-behind */ '
 /** PostgreSQL's limit is 65,535 bind parameters per statement; a flush stays well below it. */
 const MAX_PARAMETERS = 30_000
 const HELD: PostgresQueryResult<never> = { command: 'INSERT', rowCount: 0, rows: [] }
+const BEGUN: PostgresQueryResult<never> = { command: 'SELECT', rowCount: 0, rows: [] }
 
 interface Held {
   sql: string
@@ -61,6 +62,8 @@ class WriteBehindClient {
   private held: Held[] = []
   private inTransaction = false
   private failure: unknown = undefined
+  /** A BEGIN sent without waiting: the transaction's first statement follows it on the wire. */
+  private opening: Promise<unknown> | undefined
   constructor(private readonly raw: pg.PoolClient) {}
 
   async query(sql: string, parameters: readonly unknown[] = []): Promise<PostgresQueryResult<unknown>> {
@@ -79,21 +82,40 @@ class WriteBehindClient {
       this.held = []
       this.failure = undefined
       if (!verb.startsWith('rollback to')) this.inTransaction = false
-    } else if (this.held.length && this.failure === undefined && this.canCarry(verb, text, parameters)) {
-      const batch = [...this.held, { sql: text, parameters }]
-      this.held = []
-      try {
-        return (await this.raw.query(...fold(batch))) as PostgresQueryResult<unknown>
-      } catch (err) {
-        this.failure = err
-        throw err
-      }
-    } else {
-      await this.flush()
-      if (verb.startsWith('begin') || verb.startsWith('start transaction')) this.inTransaction = true
-      else if (verb.startsWith('commit')) this.inTransaction = false
+      return this.send(text, parameters)
     }
-    return this.raw.query(text, parameters as unknown[]) as Promise<PostgresQueryResult<unknown>>
+    if (verb.startsWith('begin') || verb.startsWith('start transaction')) {
+      await this.flush()
+      this.inTransaction = true
+      // The pool's clients pipeline: BEGIN goes out now, the first statement right behind it, and
+      // BEGIN's own outcome is read with that statement's.
+      const opening = this.raw.query(text, parameters as unknown[])
+      opening.catch(() => {})
+      this.opening = opening
+      return BEGUN
+    }
+    if (verb.startsWith('commit')) {
+      if (this.failure !== undefined) throw this.failure
+      this.inTransaction = false
+      // The last held inserts and the COMMIT go out together. Should the inserts fail, the server
+      // ends the transaction with a rollback at the COMMIT, and the inserts' error is the answer.
+      const held = this.held.length ? this.sendHeld(this.held.splice(0)) : undefined
+      const committed = this.send(text, parameters)
+      if (held) {
+        try {
+          await held
+        } catch (err) {
+          await committed.catch(() => {})
+          throw err
+        }
+      }
+      return committed
+    }
+    if (this.held.length && this.failure === undefined && this.canCarry(verb, text, parameters)) {
+      return this.sendHeld(this.held.splice(0), { sql: text, parameters })
+    }
+    await this.flush()
+    return this.send(text, parameters)
   }
 
   /**
@@ -115,27 +137,45 @@ class WriteBehindClient {
     this.held = []
     this.inTransaction = false
     this.failure = undefined
+    this.opening = undefined
     this.raw.release()
+  }
+
+  /** Sends one statement; a BEGIN still in flight is read first, so its error comes out here. */
+  private async send(text: string, parameters: readonly unknown[]): Promise<PostgresQueryResult<unknown>> {
+    const result = this.raw.query(text, parameters as unknown[]) as Promise<PostgresQueryResult<unknown>>
+    const opening = this.opening
+    if (opening) {
+      this.opening = undefined
+      try {
+        await opening
+      } catch (err) {
+        result.catch(() => {})
+        throw err
+      }
+    }
+    return result
+  }
+
+  /** Sends held inserts as one statement, in front of `carrier` when given; a failure poisons the connection. */
+  private async sendHeld(batch: Held[], carrier?: Held): Promise<PostgresQueryResult<unknown>> {
+    const all = carrier ? [...batch, carrier] : batch
+    try {
+      return await (all.length === 1 ? this.send(all[0].sql, all[0].parameters) : this.send(...fold(all)))
+    } catch (err) {
+      this.held = []
+      this.failure = err
+      throw err
+    }
   }
 
   private async flush() {
     if (this.failure !== undefined) throw this.failure
     while (this.held.length) {
-      const batch: Held[] = []
       let count = 0
-      while (this.held.length && (batch.length === 0 || count + this.held[0].parameters.length <= MAX_PARAMETERS)) {
-        const h = this.held.shift()!
-        batch.push(h)
-        count += h.parameters.length
-      }
-      try {
-        if (batch.length === 1) await this.raw.query(batch[0].sql, batch[0].parameters as unknown[])
-        else await this.raw.query(...fold(batch))
-      } catch (err) {
-        this.held = []
-        this.failure = err
-        throw err
-      }
+      let n = 0
+      while (n < this.held.length && (n === 0 || count + this.held[n].parameters.length <= MAX_PARAMETERS)) count += this.held[n++].parameters.length
+      await this.sendHeld(this.held.splice(0, n))
     }
   }
 }

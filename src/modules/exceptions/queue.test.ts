@@ -94,7 +94,9 @@ describe('paging the open queue', () => {
   )
 
   type Item = { key: string; severity: (typeof SEVERITIES)[number]; since: string }
-  const order = (a: Item, b: Item) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || a.since.localeCompare(b.since) || a.key.localeCompare(b.key)
+  // Keys tie-break in code-unit order, as the database and the cursor compare them (not the locale's).
+  const binary = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0)
+  const order = (a: Item, b: Item) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || binary(a.since, b.since) || binary(a.key, b.key)
 
   it('walks every item exactly once, high severity first, then oldest, whatever the page size', () => {
     fc.assert(
