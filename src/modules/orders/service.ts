@@ -507,18 +507,16 @@ export function createOrderService(d: {
         if (existing) return { order: await service.get(trx, ctx, existing.id), replayed: true }
       }
 
-      const [products, locations] = await Promise.all([d.catalog.findBySkus(trx, input.lines.map((l) => l.sku), { barcodes: false }), d.locations.listAll(trx)])
+      // Independent reads go out together: PostgreSQL pipelines them, so they cost one round trip's wait.
+      const [products, locations, customer, number] = await Promise.all([
+        d.catalog.findBySkus(trx, input.lines.map((l) => l.sku), { barcodes: false }),
+        d.locations.listAll(trx),
+        input.customerId ? d.customers.get(trx, input.customerId).catch(() => undefined) : d.customers.findOrCreate(trx, ctx, input.customer!),
+        nextNumber(trx, 'SO'),
+      ])
       const unknown: FieldError[] = input.lines.flatMap((l, i) => (products.has(l.sku) ? [] : [{ path: `lines.${i}.sku`, message: `unknown SKU "${l.sku}"` }]))
       if (unknown.length) throw invalid('order.unknown_sku', `Unknown SKU: ${unknown.map((e) => e.message.slice(13, -1)).join(', ')}.`, unknown)
-
-      let customer: Customer
-      if (input.customerId) {
-        const found = await d.customers.get(trx, input.customerId).catch(() => undefined)
-        if (!found) throw invalid('order.unknown_customer', `There is no customer "${input.customerId}".`, [{ path: 'customerId', message: 'unknown customer' }])
-        customer = found
-      } else {
-        customer = await d.customers.findOrCreate(trx, ctx, input.customer!)
-      }
+      if (!customer) throw invalid('order.unknown_customer', `There is no customer "${input.customerId}".`, [{ path: 'customerId', message: 'unknown customer' }])
 
       const currency = input.currency ?? products.get(input.lines[0].sku)!.price.currency
       const orderId = newId('ord')
@@ -536,7 +534,7 @@ export function createOrderService(d: {
       const o: Loaded = {
         row: {
           id: orderId,
-          number: await nextNumber(trx, 'SO'),
+          number,
           channelId: channel.id,
           externalId: input.externalId ?? null,
           customerId: customer.id,
