@@ -4,6 +4,7 @@ import type { Trx } from '../../db/transaction.js'
 import type { ConsumedEvent } from '../../kernel/event-consumer.js'
 import { actorLabel, type Ctx } from '../../kernel/context.js'
 import { AppError, conflict, invalid, notFound } from '../../kernel/errors.js'
+import { MASTER_DATA_TTL_MS, ttlCache } from '../../kernel/cache.js'
 import { recordEvent } from '../../kernel/events.js'
 import { versionMismatch } from '../../kernel/http.js'
 import { newId } from '../../kernel/ids.js'
@@ -100,14 +101,19 @@ export function createNotificationService(d: {
 }) {
   const linksFor = async (db: Db | Trx): Promise<NotificationLinks> => ({ ...defaultLinks(d.publicUrl), ...(typeof d.links === 'function' ? await d.links(db) : d.links) })
 
+  // Read for every e-mail, written by a person now and then: cached like other master data.
+  const templateRows = ttlCache<Selectable<NotificationTemplatesTable>[]>(MASTER_DATA_TTL_MS)
+
   /** The template a channel's customers get: its own, else the edited default, else the built-in one. */
   async function effectiveTemplate(db: Db | Trx, event: TemplateEvent, channel?: string): Promise<NotificationTemplate> {
-    const rows = await db
-      .selectFrom('notificationTemplates')
-      .selectAll()
-      .where('event', '=', event)
-      .where('channel', 'in', channel ? [channel, ''] : [''])
-      .execute()
+    const rows = await templateRows.get(`${event}@${channel ?? ''}`, () =>
+      db
+        .selectFrom('notificationTemplates')
+        .selectAll()
+        .where('event', '=', event)
+        .where('channel', 'in', channel ? [channel, ''] : [''])
+        .execute(),
+    )
     const row = rows.find((r) => r.channel === channel) ?? rows.find((r) => r.channel === '')
     return row ? fromRow(row) : builtIn(event)
   }
@@ -148,6 +154,7 @@ export function createNotificationService(d: {
     /** Saves the template of an event for one channel, or the default (no channel). */
     async putTemplate(trx: Trx, ctx: Ctx, event: TemplateEvent, channel: string | undefined, input: PutTemplateBody, ifMatch?: number): Promise<NotificationTemplate> {
       checkTemplate(input)
+      templateRows.clear()
       const key = await channelKey(trx, channel)
       const current = await trx.selectFrom('notificationTemplates').selectAll().where('event', '=', event).where('channel', '=', key).executeTakeFirst()
       if (ifMatch !== undefined && ifMatch !== (current?.version ?? 0)) throw versionMismatch(current?.version ?? 0)
@@ -170,6 +177,7 @@ export function createNotificationService(d: {
 
     /** Drops an edited template: the channel falls back to the default, the default to the built-in one. */
     async deleteTemplate(trx: Trx, ctx: Ctx, event: TemplateEvent, channel?: string): Promise<void> {
+      templateRows.clear()
       const key = await channelKey(trx, channel)
       const done = await trx.deleteFrom('notificationTemplates').where('event', '=', event).where('channel', '=', key).executeTakeFirst()
       if (Number(done.numDeletedRows) !== 1) throw notFound('notification_template', `${event}${channel ? ` for channel ${channel}` : ''}`)
