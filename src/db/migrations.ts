@@ -16,6 +16,7 @@ import * as m0013 from './migrations/2026-11-22T0013_notifications.js'
 import * as m0014 from './migrations/2026-11-22T0014_returns.js'
 import * as m0015 from './migrations/2026-11-22T0015_exceptions.js'
 import * as m0016 from './migrations/2026-11-22T0016_feedback.js'
+import * as m0017 from './migrations/2026-11-22T0017_backordered_lines_by_product.js'
 
 // Listed by hand so a built package needs no file globbing. Names sort by time.
 const migrations: Record<string, Migration> = {
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-22T0014_returns': m0014,
   '2026-11-22T0015_exceptions': m0015,
   '2026-11-22T0016_feedback': m0016,
+  '2026-11-22T0017_backordered_lines_by_product': m0017,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

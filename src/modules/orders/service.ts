@@ -934,7 +934,8 @@ export function createOrderService(d: {
           .innerJoin('orders', 'orders.id', 'orderLines.orderId')
           .select(['orderLines.id as lineId', 'orderLines.orderId', 'orderLines.backorderedQty'])
           .where('orderLines.productId', '=', productId)
-          .where('orderLines.backorderedQty', '>', 0)
+          // A literal, so both databases match the partial index order_lines_backordered_product.
+          .where('orderLines.backorderedQty', '>', sql.lit(0))
           .where('orders.status', 'in', OPEN_STATUSES)
           .orderBy('orders.createdAt')
           .orderBy('orders.id')
