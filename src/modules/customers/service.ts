@@ -35,12 +35,13 @@ const containsPattern = (text: string) => `%${text.replace(/[\\%_]/g, '\\$&')}%`
 const normalEmail = (email: string) => email.trim().toLowerCase()
 const blankToNull = (v: string | null | undefined) => (v && v.trim() ? v.trim() : null)
 
-/** Every order with an inline customer looks the customer up by e-mail. */
+/** Every order with an inline customer looks the customer up by e-mail; every order shown or e-mailed, by id. */
 const customerByEmail = compiledQuery((db, p: { email: string }) => db.selectFrom('customers').selectAll().where('email', '=', p.email))
+const customerById = compiledQuery((db, p: { id: string }) => db.selectFrom('customers').selectAll().where('id', '=', p.id))
 
 export function createCustomerService() {
   const get = async (db: Db | Trx, id: string): Promise<Customer> => {
-    const row = await db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst()
+    const row = (await db.executeQuery(customerById(db, { id }))).rows[0]
     if (!row) throw notFound('customer', id)
     return toCustomer(row)
   }

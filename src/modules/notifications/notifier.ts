@@ -1,4 +1,5 @@
 import type { Db, Dialect } from '../../db/connection.js'
+import { compiledQuery } from '../../db/compiled.js'
 import { inTransaction } from '../../db/transaction.js'
 import type { Clock } from '../../kernel/clock.js'
 import { systemActor, type Ctx } from '../../kernel/context.js'
@@ -20,6 +21,31 @@ export interface Notifier {
   /** Queues the e-mails new events call for, then sends what is due. */
   tick(): Promise<{ events: number; attempted: number }>
 }
+
+// The statements of every e-mail sent, compiled once.
+const claimMail = compiledQuery((db, p: { id: string; lease: string; at: string }) =>
+  db
+    .updateTable('notifications')
+    .set({ lockedUntil: p.lease, updatedAt: p.at })
+    .where('id', '=', p.id)
+    .where('status', 'in', ['queued', 'failed'])
+    .where((eb) => eb.or([eb('lockedUntil', 'is', null), eb('lockedUntil', '<', p.at)])),
+)
+const mailById = compiledQuery((db, p: { id: string }) => db.selectFrom('notifications').selectAll().where('id', '=', p.id))
+const mailSent = compiledQuery((db, p: { id: string; lease: string; attempts: number; at: string; messageId: string }) =>
+  db
+    .updateTable('notifications')
+    .set({ status: 'sent', attempts: p.attempts, sentAt: p.at, messageId: p.messageId, lastError: null, nextAttemptAt: null, lockedUntil: null, updatedAt: p.at })
+    .where('id', '=', p.id)
+    .where('lockedUntil', '=', p.lease),
+)
+const mailFailed = compiledQuery((db, p: { id: string; lease: string; attempts: number; at: string; error: string; next: string | null }) =>
+  db
+    .updateTable('notifications')
+    .set({ status: 'failed', attempts: p.attempts, lastError: p.error, nextAttemptAt: p.next, lockedUntil: null, updatedAt: p.at })
+    .where('id', '=', p.id)
+    .where('lockedUntil', '=', p.lease),
+)
 
 /**
  * The notifier. Its event consumer (own cursor) queues one rendered e-mail per event that has a
@@ -67,20 +93,15 @@ export function createNotifier(d: {
       .execute()
     const ids: string[] = []
     for (const { id } of due) {
-      const won = await d.db
-        .updateTable('notifications')
-        .set({ lockedUntil: lease, updatedAt: at })
-        .where('id', '=', id)
-        .where('status', 'in', ['queued', 'failed'])
-        .where((eb) => eb.or([eb('lockedUntil', 'is', null), eb('lockedUntil', '<', at)]))
-        .executeTakeFirst()
-      if (Number(won.numUpdatedRows) === 1) ids.push(id)
+      const won = await d.db.executeQuery(claimMail(d.db, { id, lease, at }))
+      if (Number(won.numAffectedRows) === 1) ids.push(id)
     }
     return { ids, lease }
   }
 
   async function send(id: string, lease: string): Promise<void> {
-    const n = await d.db.selectFrom('notifications').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+    const n = (await d.db.executeQuery(mailById(d.db, { id }))).rows[0]
+    if (!n) throw new Error(`notification ${id} vanished while claimed`)
     const messageId = `<${n.id}@${domain}>`
     let outcome: { ok: true; messageId: string } | { ok: false; error: string }
     try {
@@ -94,17 +115,12 @@ export function createNotifier(d: {
     const attempts = n.attempts + 1
     const next = !outcome.ok && attempts <= schedule.length ? new Date(now.getTime() + schedule[attempts - 1]).toISOString() : null
     await inTransaction(d.db, async (trx) => {
-      const done = await trx
-        .updateTable('notifications')
-        .set(
-          outcome.ok
-            ? { status: 'sent', attempts, sentAt: at, messageId: outcome.messageId, lastError: null, nextAttemptAt: null, lockedUntil: null, updatedAt: at }
-            : { status: 'failed', attempts, lastError: outcome.error, nextAttemptAt: next, lockedUntil: null, updatedAt: at },
-        )
-        .where('id', '=', id)
-        .where('lockedUntil', '=', lease)
-        .executeTakeFirst()
-      if (Number(done.numUpdatedRows) !== 1) return
+      const done = await trx.executeQuery(
+        outcome.ok
+          ? mailSent(trx, { id, lease, attempts, at, messageId: outcome.messageId })
+          : mailFailed(trx, { id, lease, attempts, at, error: outcome.error, next }),
+      )
+      if (Number(done.numAffectedRows) !== 1) return
       await recordEvent(trx, ctx(), {
         type: outcome.ok ? 'notification.sent' : 'notification.failed',
         entity: 'notification',

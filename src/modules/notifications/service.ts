@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely'
+import { compiledQuery } from '../../db/compiled.js'
 import type { Db } from '../../db/connection.js'
 import type { Trx } from '../../db/transaction.js'
 import type { ConsumedEvent } from '../../kernel/event-consumer.js'
@@ -92,6 +93,9 @@ function render(t: TemplateContent, data: Record<string, unknown>): TemplateCont
  * Customer e-mails: the templates (built in, edited per event and per sales channel), rendering
  * and previews, the queue the notifier fills from events, and the log per order.
  */
+/** Whether an order already has its e-mail of a kind (asked once per order confirmation). */
+const mailOfOrder = compiledQuery((db, p: { orderId: string; template: string }) => db.selectFrom('notifications').select('id').where('orderId', '=', p.orderId).where('template', '=', p.template))
+
 export function createNotificationService(d: {
   orders: OrderService
   channels: ChannelService
@@ -203,7 +207,7 @@ export function createNotificationService(d: {
       const template = templateFor(e)
       if (!template || !e.orderId) return false
       if (template === 'order.confirmed') {
-        const sent = await trx.selectFrom('notifications').select('id').where('orderId', '=', e.orderId).where('template', '=', template).executeTakeFirst()
+        const sent = (await trx.executeQuery(mailOfOrder(trx, { orderId: e.orderId, template }))).rows[0]
         if (sent) return false
       }
       const order = await d.orders.get(trx, ctx, e.orderId).catch((err) => {
