@@ -85,7 +85,7 @@ class WriteBehindClient {
       return this.send(text, parameters)
     }
     if (verb.startsWith('begin') || verb.startsWith('start transaction')) {
-      await this.flush()
+      // Nothing is held outside a transaction: commit and rollback leave the client empty.
       this.inTransaction = true
       // The pool's clients pipeline: BEGIN goes out now, the first statement right behind it, and
       // BEGIN's own outcome is read with that statement's.

@@ -1,5 +1,6 @@
 // Public surface of the documents module: PDF and ZPL renderers over plain data (no database).
 export * from './types.js'
+export { printAddress } from './address.js'
 export type { PdfOptions } from './pdf.js'
 export { renderPicklistPdf } from './picklist.js'
 export { renderPackingSlipPdf } from './packing-slip.js'

@@ -10,7 +10,7 @@ import { versionMismatch } from '../../kernel/http.js'
 import { newId } from '../../kernel/ids.js'
 import { isUniqueViolation } from '../../kernel/idempotency.js'
 import type { Product } from '../catalog/index.js'
-import type { PackingSlipDoc, PrintAddress } from '../documents/index.js'
+import { printAddress, type PackingSlipDoc } from '../documents/index.js'
 import type { Movement } from '../inventory/index.js'
 import { fragileInstructions, suggestBoxes, type Box, type BoxSuggestion } from './box-suggest.js'
 import {
@@ -56,18 +56,6 @@ const toBox = (r: PackagingRow): Box => ({
   maxWeightGrams: r.maxWeightGrams,
   tareWeightGrams: r.tareWeightGrams,
   costMinor: r.costAmount,
-})
-
-export const printAddress = (a: Address, name?: string): PrintAddress => ({
-  name: a.name ?? name ?? null,
-  company: a.company ?? null,
-  line1: a.line1 ?? '',
-  line2: a.line2 ?? null,
-  city: a.city ?? '',
-  region: a.region ?? null,
-  postalCode: a.postalCode ?? null,
-  country: a.country,
-  phone: a.phone ?? null,
 })
 
 /** Picked units not yet in a package, per product, in line order. */
@@ -314,7 +302,7 @@ export function createPacking(d: FulfillmentDeps) {
         fulfillmentNumber: f.row.number,
         orderNumber: f.row.orderNumber,
         orderDate: f.row.orderCreatedAt,
-        from: { name: location.name, address: printAddress(location.address, location.name) },
+        from: { name: location.name, address: printAddress(location.address, location.address.name ?? location.name) },
         shipTo: printAddress(JSON.parse(f.row.shipTo) as Address),
         lines: f.lines.filter((l) => l.quantity > 0).map((l) => ({ sku: l.sku, name: l.name, quantity: l.quantity })),
         packages: packages.map((p, i) => ({

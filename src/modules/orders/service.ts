@@ -1127,7 +1127,6 @@ export function createOrderService(d: {
       }
       o.allocations = o.allocations.filter((a) => a.quantity > 0)
       const locations = await d.locations.listAll(trx)
-      const address = JSON.parse(o.row.shippingAddress) as Address
       // The location that failed is left out of this attempt: its stock figures are what just proved wrong.
       const failed = new Set(lines.map((u) => u.locationId))
       const { reserved, backordered } = await allocateAndReserve(trx, ctx, o, freed, 'reroute', { locations, excludeLocationIds: [...failed] })

@@ -14,7 +14,7 @@ import type { Money } from '../../kernel/money.js'
 import { nextNumber } from '../../kernel/numbers.js'
 import { decodeCursor, toPage } from '../../kernel/pagination.js'
 import type { CatalogService } from '../catalog/index.js'
-import { renderLabelsPdf, renderLabelZpl, renderManifestPdf, type LabelDoc, type PrintAddress } from '../documents/index.js'
+import { printAddress, renderLabelsPdf, renderLabelZpl, renderManifestPdf, type LabelDoc } from '../documents/index.js'
 import type { Location, LocationService } from '../locations/index.js'
 import {
   createAdapterRegistry,
@@ -154,18 +154,6 @@ const toTrackingEvent = (r: TrackingRow): TrackingEvent => ({
   applied: r.applied === 1,
   recordedBy: r.recordedBy,
   recordedAt: r.recordedAt,
-})
-
-const printAddress = (a: Address, name?: string): PrintAddress => ({
-  name: name ?? a.name ?? null,
-  company: a.company ?? null,
-  line1: a.line1 ?? '',
-  line2: a.line2 ?? null,
-  city: a.city ?? '',
-  region: a.region ?? null,
-  postalCode: a.postalCode ?? null,
-  country: a.country,
-  phone: a.phone ?? null,
 })
 
 const today = (ctx: Ctx) => ctx.clock.now().toISOString().slice(0, 10)

@@ -8,6 +8,7 @@ import { nextAttemptAt, type RetryPolicy } from './retry-schedule.js'
 import type { DeliveryStatus } from './schema.js'
 import { postWebhook } from './send.js'
 import { signatureHeader } from './signature.js'
+import type { WebhookDeliveriesTable } from './tables.js'
 
 export interface DeliverySettings {
   clock: Clock
@@ -19,6 +20,27 @@ export interface DeliverySettings {
 }
 
 /** How long a claimed delivery stays reserved to its claimant: the request's timeout and a margin. */
+/** A delivery waiting for its first attempt (due at once; `lockedUntil` when it is inserted already claimed). */
+export const newDelivery = (
+  d: Pick<WebhookDeliveriesTable, 'endpointId' | 'eventId' | 'eventType' | 'entityId' | 'seq' | 'payload'>,
+  at: string,
+  lockedUntil: string | null = null,
+): WebhookDeliveriesTable => ({
+  id: newId('whd'),
+  ...d,
+  status: 'pending',
+  attempts: 0,
+  nextAttemptAt: at,
+  lockedUntil,
+  lastResponseStatus: null,
+  lastError: null,
+  retrySince: null,
+  deliveredAt: null,
+  deadAt: null,
+  createdAt: at,
+  updatedAt: at,
+})
+
 export const leaseUntil = (now: Date, timeoutMs: number) => new Date(now.getTime() + timeoutMs + 30_000).toISOString()
 
 /**

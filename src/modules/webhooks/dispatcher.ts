@@ -1,8 +1,7 @@
 import type { Db, Dialect } from '../../db/connection.js'
 import type { Trx } from '../../db/transaction.js'
 import { createEventConsumer, type ConsumedEvent } from '../../kernel/event-consumer.js'
-import { newId } from '../../kernel/ids.js'
-import { attemptDelivery, leaseUntil, type DeliverySettings } from './deliver.js'
+import { attemptDelivery, leaseUntil, newDelivery, type DeliverySettings } from './deliver.js'
 import { matchesEventType, toEnvelope } from './envelope.js'
 import type { WebhookDeliveriesTable } from './tables.js'
 
@@ -44,26 +43,7 @@ export function createWebhookDispatcher(d: DeliverySettings & { db: Db; dialect:
         // An endpoint gets what happened from its creation on, not the history before it.
         if (e.occurredAt < endpoint.createdAt || !matchesEventType(endpoint.eventTypes, e.type)) continue
         payload ??= JSON.stringify(toEnvelope(e))
-        rows.push({
-          id: newId('whd'),
-          endpointId: endpoint.id,
-          eventId: e.id,
-          eventType: e.type,
-          entityId: e.entityId,
-          seq: e.seq,
-          payload,
-          status: 'pending',
-          attempts: 0,
-          nextAttemptAt: at,
-          lockedUntil: null,
-          lastResponseStatus: null,
-          lastError: null,
-          retrySince: null,
-          deliveredAt: null,
-          deadAt: null,
-          createdAt: at,
-          updatedAt: at,
-        })
+        rows.push(newDelivery({ endpointId: endpoint.id, eventId: e.id, eventType: e.type, entityId: e.entityId, seq: e.seq, payload }, at))
       }
     }
     for (let i = 0; i < rows.length; i += 100) {

@@ -8,7 +8,7 @@ import { versionMismatch } from '../../kernel/http.js'
 import { newId } from '../../kernel/ids.js'
 import { findIdempotent, hashRequest, saveIdempotent } from '../../kernel/idempotency.js'
 import { decodeCursor, toPage } from '../../kernel/pagination.js'
-import { attemptDelivery, leaseUntil, type DeliverySettings } from './deliver.js'
+import { attemptDelivery, leaseUntil, newDelivery, type DeliverySettings } from './deliver.js'
 import type { WebhookEnvelope } from './envelope.js'
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-schedule.js'
 import type {
@@ -205,32 +205,10 @@ export function createWebhookService(settings: { timeoutMs: number; allowPrivate
       }
       // Inserted already claimed, so no dispatcher picks it up while this request sends it.
       const lease = leaseUntil(now, d.timeoutMs)
-      const deliveryId = newId('whd')
-      await db
-        .insertInto('webhookDeliveries')
-        .values({
-          id: deliveryId,
-          endpointId: endpoint.id,
-          eventId,
-          eventType: envelope.type,
-          entityId: endpoint.id,
-          seq: null,
-          payload: JSON.stringify(envelope),
-          status: 'pending',
-          attempts: 0,
-          nextAttemptAt: at,
-          lockedUntil: lease,
-          lastResponseStatus: null,
-          lastError: null,
-          retrySince: null,
-          deliveredAt: null,
-          deadAt: null,
-          createdAt: at,
-          updatedAt: at,
-        })
-        .execute()
-      await attemptDelivery(db, { ...d, clock: ctx.clock }, deliveryId, lease)
-      return getDelivery(db, deliveryId)
+      const delivery = newDelivery({ endpointId: endpoint.id, eventId, eventType: envelope.type, entityId: endpoint.id, seq: null, payload: JSON.stringify(envelope) }, at, lease)
+      await db.insertInto('webhookDeliveries').values(delivery).execute()
+      await attemptDelivery(db, { ...d, clock: ctx.clock }, delivery.id, lease)
+      return getDelivery(db, delivery.id)
     },
 
     /** Deliveries newest first, of one endpoint or of all; `status: 'dead'` lists the dead letters. */
