@@ -1,11 +1,13 @@
 import { CompiledQuery, SqliteAdapter, type Transaction } from 'kysely'
 import type { Database } from './database.js'
 import type { Db } from './connection.js'
+import { isStalePreparedStatement } from './prepared.js'
 
 export type Trx = Transaction<Database>
 
-// PostgreSQL aborts one side of a deadlock (40P01) or a serialization conflict (40001);
-// the whole use case is retried, since it runs in one transaction and nothing escaped it.
+// PostgreSQL aborts one side of a deadlock (40P01) or a serialization conflict (40001), and a
+// statement prepared before a migration changed its columns (prepared.ts); the whole use case is
+// retried, since it runs in one transaction and nothing escaped it.
 const RETRYABLE = new Set(['40P01', '40001'])
 const codeOf = (err: unknown) => (err as { code?: string })?.code
 
@@ -17,7 +19,7 @@ export async function inTransaction<T>(db: Db, fn: (trx: Trx) => Promise<T>, att
       return await db.transaction().execute(fn)
     } catch (err) {
       const code = codeOf(err)
-      if (attempt >= attempts || !code || !RETRYABLE.has(code)) throw err
+      if (attempt >= attempts || !((code && RETRYABLE.has(code)) || isStalePreparedStatement(err))) throw err
       await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt))
     }
   }

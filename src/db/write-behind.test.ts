@@ -54,7 +54,9 @@ describe.each(DIALECTS)('writeBehind on %s', (dialect) => {
     const queries: string[] = []
     const realQuery = pg.Client.prototype.query
     pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-      if (typeof args[0] === 'string') queries.push(args[0])
+      // Repeated statements go out prepared: { name, text, values }.
+      const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string } | undefined)?.text
+      if (text) queries.push(text)
       return Reflect.apply(realQuery, this, args)
     } as typeof realQuery
     try {

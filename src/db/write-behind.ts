@@ -1,6 +1,7 @@
 import { PostgresAdapter, type Compilable, type CompiledQuery, type PostgresPool, type PostgresPoolClient, type PostgresQueryResult } from 'kysely'
 import type pg from 'pg'
 import type { Trx } from './transaction.js'
+import { isStalePreparedStatement, StatementNames } from './prepared.js'
 
 /**
  * Write-behind inserts for PostgreSQL. A use case such as taking an order writes a dozen rows
@@ -43,14 +44,15 @@ interface Held {
   table?: string
 }
 
-/** The pool Kysely's PostgresDialect gets: pg's own, with write-behind clients. */
+/** The pool Kysely's PostgresDialect gets: pg's own, with write-behind clients that prepare repeated statements. */
 export function writeBehindPool(pool: pg.Pool): PostgresPool {
   const clients = new WeakMap<pg.PoolClient, WriteBehindClient>()
+  const names = new StatementNames()
   return {
     async connect() {
       const raw = await pool.connect()
       let client = clients.get(raw)
-      if (!client) clients.set(raw, (client = new WriteBehindClient(raw)))
+      if (!client) clients.set(raw, (client = new WriteBehindClient(raw, names)))
       // Kysely streams through cursors only when the dialect is given one; Ordo's is not.
       return client as unknown as PostgresPoolClient
     },
@@ -64,7 +66,10 @@ class WriteBehindClient {
   private failure: unknown = undefined
   /** A BEGIN sent without waiting: the transaction's first statement follows it on the wire. */
   private opening: Promise<unknown> | undefined
-  constructor(private readonly raw: pg.PoolClient) {}
+  constructor(
+    private readonly raw: pg.PoolClient,
+    private readonly names: StatementNames,
+  ) {}
 
   async query(sql: string, parameters: readonly unknown[] = []): Promise<PostgresQueryResult<unknown>> {
     let text = sql
@@ -141,9 +146,12 @@ class WriteBehindClient {
     this.raw.release()
   }
 
-  /** Sends one statement; a BEGIN still in flight is read first, so its error comes out here. */
+  /** Sends one statement (prepared, when its text repeats); a BEGIN still in flight is read first, so its error comes out here. */
   private async send(text: string, parameters: readonly unknown[]): Promise<PostgresQueryResult<unknown>> {
-    const result = this.raw.query(text, parameters as unknown[]) as Promise<PostgresQueryResult<unknown>>
+    const name = this.names.nameOf(text)
+    const values = parameters as unknown[]
+    const result = (name === undefined ? this.raw.query(text, values) : this.raw.query({ name, text, values })) as Promise<PostgresQueryResult<unknown>>
+    if (name !== undefined) result.catch((err) => isStalePreparedStatement(err) && this.names.forget(text))
     const opening = this.opening
     if (opening) {
       this.opening = undefined
@@ -154,7 +162,13 @@ class WriteBehindClient {
         throw err
       }
     }
-    return result
+    if (name === undefined || this.inTransaction) return result
+    // Outside a transaction nothing else is lost: a statement prepared before a migration changed
+    // its columns is sent again, unprepared.
+    return result.catch((err) => {
+      if (!isStalePreparedStatement(err)) throw err
+      return this.raw.query(text, values) as Promise<PostgresQueryResult<unknown>>
+    })
   }
 
   /** Sends held inserts as one statement, in front of `carrier` when given; a failure poisons the connection. */
