@@ -42,6 +42,19 @@ describe.each(DIALECTS)('compiled statements on %s', (dialect) => {
     expect(renamed.rows).toEqual([{ code: 'q3', name: 'Renamed', updatedAt: 'Renamed' }])
   })
 
+  it('compiles a list parameter once per length', async () => {
+    await conn.db.insertInto('channels').values([channel('l1'), channel('l2'), channel('l3')]).execute()
+    const byCodes = compiledQuery((db, p: { codes: string[]; active: number }) =>
+      db.selectFrom('channels').select('code').where('code', 'in', p.codes).where('active', '=', p.active).orderBy('code'),
+    )
+    const codes = async (list: string[]) => (await conn.db.executeQuery(byCodes(conn.db, { codes: list, active: 1 }))).rows.map((r) => (r as { code: string }).code)
+    expect(await codes(['l1'])).toEqual(['l1'])
+    expect(await codes(['l3', 'l2'])).toEqual(['l2', 'l3'])
+    expect(await codes(['l2'])).toEqual(['l2'])
+    expect(await codes(['l1', 'l2', 'l3', 'nope'])).toEqual(['l1', 'l2', 'l3'])
+    expect(byCodes(conn.db, { codes: ['a', 'b'], active: 0 }).parameters).toEqual(['a', 'b', 0])
+  })
+
   it('refuses a placeholder that would become part of the SQL text', () => {
     const bad = compiledQuery((db, p: { column: string }) => db.selectFrom('channels').select(sql.ref(p.column).as('x')))
     expect(() => bad(conn.db, { column: 'code' })).toThrow(/placeholder ended up in the SQL text/)

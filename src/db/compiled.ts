@@ -68,29 +68,44 @@ function compileTemplate(db: Trx | Db, table: Table, columns: string[], rowCount
   return ok ? compiled : null
 }
 
-type Slot = { key: string } | { value: unknown }
+type Slot = { key: string; index?: number } | { value: unknown }
 const PLACEHOLDER = '\u0000ordo:'
+/** Templates kept per compiled query: one per dialect and per combination of list lengths. */
+const MAX_SHAPES = 64
 
 /**
  * A query of fixed shape compiled once per dialect: `build` writes it against placeholders (`p.sku`
  * stands for the value given as `sku` at each call), and each call binds only the values. For the
  * statements every order runs (the stock reservation, the document counter, the customer lookup),
  * whose building costs Kysely 10–30 µs a time. Values written into `build` as constants are kept.
- * A placeholder Kysely did not turn into a bind parameter (used as an identifier, say) is a bug,
- * reported on the first call.
+ * A list parameter (`where('sku', 'in', p.skus)`) gets a template per list length. A placeholder
+ * Kysely did not turn into a bind parameter (used as an identifier, say) is a bug, reported on the
+ * first call.
  */
 export function compiledQuery<P extends Record<string, unknown>, R = unknown>(build: (db: Trx | Db, p: P) => Compilable<R>): (db: Trx | Db, params: P) => CompiledQuery<R> {
-  const byDialect = new Map<string, { template: CompiledQuery<R>; slots: Slot[] }>()
-  const placeholders = new Proxy({} as P, { get: (_, key) => `${PLACEHOLDER}${String(key)}` })
+  const shapes = new Map<string, { template: CompiledQuery<R>; slots: Slot[] }>()
   return (db, params) => {
-    const dialect = db.getExecutor().adapter instanceof PostgresAdapter ? 'pg' : 'sqlite'
-    let c = byDialect.get(dialect)
+    let shape = db.getExecutor().adapter instanceof PostgresAdapter ? 'pg' : 'sqlite'
+    for (const key in params) {
+      const v = params[key]
+      if (Array.isArray(v)) shape += `|${key}:${v.length}`
+    }
+    let c = shapes.get(shape)
     if (!c) {
+      const lists = Object.fromEntries(
+        Object.entries(params).flatMap(([key, v]) => (Array.isArray(v) ? [[key, v.map((_, i) => `${PLACEHOLDER}${key}\u0000${i}`)]] : [])),
+      )
+      const placeholders = new Proxy(lists, { get: (t, key: string) => t[key] ?? `${PLACEHOLDER}${key}` }) as P
       const template = build(db, placeholders).compile()
       if (template.sql.includes(PLACEHOLDER)) throw new Error(`a placeholder ended up in the SQL text: ${template.sql}`)
-      const slots = template.parameters.map((v): Slot => (typeof v === 'string' && v.startsWith(PLACEHOLDER) ? { key: v.slice(PLACEHOLDER.length) } : { value: v }))
-      byDialect.set(dialect, (c = { template, slots }))
+      const slots = template.parameters.map((v): Slot => {
+        if (typeof v !== 'string' || !v.startsWith(PLACEHOLDER)) return { value: v }
+        const [key, index] = v.slice(PLACEHOLDER.length).split('\u0000')
+        return index === undefined ? { key } : { key, index: Number(index) }
+      })
+      if (shapes.size >= MAX_SHAPES) shapes.clear()
+      shapes.set(shape, (c = { template, slots }))
     }
-    return { ...c.template, parameters: c.slots.map((s) => ('key' in s ? params[s.key] : s.value)) }
+    return { ...c.template, parameters: c.slots.map((s) => ('key' in s ? (s.index === undefined ? params[s.key] : (params[s.key] as unknown[])[s.index]) : s.value)) }
   }
 }

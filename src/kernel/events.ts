@@ -1,4 +1,4 @@
-import { PostgresAdapter, sql, type Selectable } from 'kysely'
+import { CompiledQuery, PostgresAdapter, sql, type Selectable } from 'kysely'
 import type { Db } from '../db/connection.js'
 import type { Trx } from '../db/transaction.js'
 import { compiledInsert } from '../db/compiled.js'
@@ -36,7 +36,7 @@ export async function recordEvents(trx: Trx, ctx: Ctx, events: NewEvent[]): Prom
   const base =
     trx.getExecutor().adapter instanceof PostgresAdapter
       ? null
-      : Number((await sql<{ base: number }>`select coalesce(max(seq), 0) as base from events`.execute(trx)).rows[0].base)
+      : Number((await trx.executeQuery<{ base: number }>(LAST_SEQ)).rows[0].base)
   await writeBehind(
     trx,
     compiledInsert(
@@ -60,6 +60,8 @@ export async function recordEvents(trx: Trx, ctx: Ctx, events: NewEvent[]): Prom
     ),
   )
 }
+
+const LAST_SEQ = CompiledQuery.raw('select coalesce(max(seq), 0) as base from events')
 
 export const recordEvent = (trx: Trx, ctx: Ctx, e: NewEvent) => recordEvents(trx, ctx, [e])
 

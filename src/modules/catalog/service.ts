@@ -1,6 +1,7 @@
 import { sql, type Selectable, type SqlBool } from 'kysely'
 import type { Db } from '../../db/connection.js'
 import type { Trx } from '../../db/transaction.js'
+import { compiledQuery } from '../../db/compiled.js'
 import type { Ctx } from '../../kernel/context.js'
 import { AppError, conflict, notFound } from '../../kernel/errors.js'
 import { recordEvent } from '../../kernel/events.js'
@@ -38,6 +39,8 @@ const containsPattern = (text: string) => `%${text.replace(/[\\%_]/g, '\\$&')}%`
 
 /** Keeps IN lists well below both databases' bound-parameter limits. */
 const CHUNK = 1000
+/** Every order looks its products up by SKU: compiled once per number of SKUs. */
+const productsBySku = compiledQuery((db, p: { skus: string[] }) => db.selectFrom('products').selectAll().where('sku', 'in', p.skus))
 const chunks = <T>(xs: T[]): T[][] => Array.from({ length: Math.ceil(xs.length / CHUNK) }, (_, i) => xs.slice(i * CHUNK, (i + 1) * CHUNK))
 
 /** 409 naming the taken barcodes; `errors[].path` points at each in the request (`barcodes.1`). */
@@ -224,7 +227,7 @@ export function createCatalogService() {
     async findBySkus(db: Db | Trx, skus: string[], opts?: { barcodes?: boolean }): Promise<Map<string, Product>> {
       const unique = [...new Set(skus)]
       const rows: ProductRow[] = []
-      for (const part of chunks(unique)) rows.push(...(await db.selectFrom('products').selectAll().where('sku', 'in', part).execute()))
+      for (const part of chunks(unique)) rows.push(...((await db.executeQuery(productsBySku(db, { skus: part }))).rows as ProductRow[]))
       const products = opts?.barcodes === false ? rows.map((r) => toProduct(r, [])) : await withBarcodes(db, rows)
       return new Map(products.map((p) => [p.sku, p]))
     },

@@ -36,6 +36,14 @@ const normalEmail = (email: string) => email.trim().toLowerCase()
 const blankToNull = (v: string | null | undefined) => (v && v.trim() ? v.trim() : null)
 
 /** Every order with an inline customer looks the customer up by e-mail; every order shown or e-mailed, by id. */
+/** A customer first seen on an order; nothing when a concurrent order created it first. */
+const insertNewCustomer = compiledQuery((db, p: { id: string; email: string; name: string | null; phone: string | null; at: string }) =>
+  db
+    .insertInto('customers')
+    .values({ id: p.id, email: p.email, name: p.name, phone: p.phone, addresses: '[]', version: 1, createdAt: p.at, updatedAt: p.at })
+    .onConflict((oc) => oc.column('email').doNothing())
+    .returningAll(),
+)
 const customerByEmail = compiledQuery((db, p: { email: string }) => db.selectFrom('customers').selectAll().where('email', '=', p.email))
 const customerById = compiledQuery((db, p: { id: string }) => db.selectFrom('customers').selectAll().where('id', '=', p.id))
 
@@ -135,12 +143,7 @@ export function createCustomerService() {
       const byEmail = async () => (await trx.executeQuery(customerByEmail(trx, { email }))).rows[0]
       let existing = await byEmail()
       if (!existing) {
-        const inserted = await trx
-          .insertInto('customers')
-          .values({ id: newId('cus'), email, name, phone, addresses: '[]', version: 1, createdAt: at, updatedAt: at })
-          .onConflict((oc) => oc.column('email').doNothing())
-          .returningAll()
-          .executeTakeFirst()
+        const inserted = (await trx.executeQuery(insertNewCustomer(trx, { id: newId('cus'), email, name, phone, at }))).rows[0]
         if (inserted) {
           await recordEvent(trx, ctx, { type: 'customer.created', entity: 'customer', entityId: inserted.id, data: { email, source: 'order' } })
           return toCustomer(inserted)

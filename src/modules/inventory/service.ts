@@ -48,6 +48,11 @@ export interface Reservation {
 
 const stockKey = (productId: string, locationId: string) => `${productId}@${locationId}`
 
+/** Every order reads the stock of its products: compiled once per number of products. */
+const levelsOf = compiledQuery((db, p: { productIds: string[] }) =>
+  db.selectFrom('stockLevels').select(['productId', 'locationId', 'onHand', 'reserved']).where('productId', 'in', p.productIds),
+)
+
 export function createInventoryService(d: { catalog: CatalogService; locations: LocationService; backorders: () => BackorderPort }) {
   async function resolve(db: Db | Trx, sku: string, locationCode: string, paths: { sku: string; location: string } = { sku: 'sku', location: 'location' }) {
     const [products, locations] = await Promise.all([d.catalog.findBySkus(db, [sku]), d.locations.listAll(db)])
@@ -229,7 +234,7 @@ export function createInventoryService(d: { catalog: CatalogService; locations: 
     async availability(db: Db | Trx, productIds: string[]): Promise<Map<string, number>> {
       const map = new Map<string, number>()
       if (!productIds.length) return map
-      const rows = await db.selectFrom('stockLevels').select(['productId', 'locationId', 'onHand', 'reserved']).where('productId', 'in', [...new Set(productIds)]).execute()
+      const { rows } = await db.executeQuery(levelsOf(db, { productIds: [...new Set(productIds)] }))
       for (const r of rows) map.set(stockKey(r.productId, r.locationId), r.onHand - r.reserved)
       return map
     },
