@@ -124,6 +124,14 @@ export function createCustomerService() {
     /** One customer by id; 404 `customer.not_found`. */
     get,
 
+    /** Customers by id, keyed by id, in one query; unknown ids are absent. */
+    async getMany(db: Db | Trx, ids: string[]): Promise<Map<string, Customer>> {
+      const unique = [...new Set(ids)]
+      if (!unique.length) return new Map()
+      const rows = await db.selectFrom('customers').selectAll().where('id', 'in', unique).execute()
+      return new Map(rows.map((r) => [r.id, toCustomer(r)]))
+    },
+
     /**
      * The customer an order names inline, matched by lower-cased e-mail. A known customer gets
      * the name and phone filled in only where they are still empty; an unknown one is created.

@@ -243,6 +243,28 @@ describe.each(DIALECTS)('customer e-mails on %s', (dialect) => {
     expect((await t.call('GET', `/v1/notifications/${given.id}`)).json()).toMatchObject({ status: 'sent', attempts: 4, text: expect.stringContaining(order.number) })
   })
 
+  it('sends a burst of e-mails once each when several processes send at the same time', async () => {
+    const before = smtp.messages.length
+    const orders = []
+    for (let i = 0; i < 12; i++) orders.push(await placeOrder({ customer: { email: `burst${i}@example.com`, name: `Burst ${i}` } }))
+    // Two more processes' notifiers on the same database, all three ticking at once.
+    const others = [startNotifier(), startNotifier()]
+    try {
+      await Promise.all([workers.tick(), ...others.map((w) => w.tick())])
+      await workers.tick()
+    } finally {
+      await Promise.all(others.map((w) => w.stop()))
+    }
+    const sent = smtp.messages.slice(before)
+    expect(sent.map((m) => m.to[0]).sort()).toEqual(orders.map((_, i) => `burst${i}@example.com`).sort())
+    for (const o of orders) {
+      const [n] = await notificationsOf(o.id)
+      expect(n).toMatchObject({ status: 'sent', attempts: 1 })
+      const timeline = (await t.call('GET', `/v1/orders/${o.id}/events`)).json().data as { type: string }[]
+      expect(timeline.filter((e) => e.type === 'notification.sent')).toHaveLength(1)
+    }
+  })
+
   it("uses a channel's own template, sends nothing for a disabled one, and shows a channel key only its channel's log", async () => {
     smtp.messages.length = 0
     const put = await t.call('PUT', '/v1/notification-templates/order.confirmed?channel=marketplace', {

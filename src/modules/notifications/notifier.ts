@@ -4,7 +4,7 @@ import { inTransaction } from '../../db/transaction.js'
 import type { Clock } from '../../kernel/clock.js'
 import { systemActor, type Ctx } from '../../kernel/context.js'
 import { createEventConsumer } from '../../kernel/event-consumer.js'
-import { recordEvent } from '../../kernel/events.js'
+import { recordEvents, type NewEvent } from '../../kernel/events.js'
 import type { Mailer } from './mailer.js'
 import type { NotificationService } from './service.js'
 
@@ -22,16 +22,30 @@ export interface Notifier {
   tick(): Promise<{ events: number; attempted: number }>
 }
 
-// The statements of every e-mail sent, compiled once.
-const claimMail = compiledQuery((db, p: { id: string; lease: string; at: string }) =>
+// The statements of every batch of e-mails, compiled once.
+/**
+ * Claims up to `limit` due e-mails and returns them: one guarded update. Two processes may pick the
+ * same rows in the subquery; the outer guard is checked again on the row each one updates, so only
+ * one of them gets it.
+ */
+const claimDue = compiledQuery((db, p: { lease: string; at: string; limit: number }) =>
   db
     .updateTable('notifications')
     .set({ lockedUntil: p.lease, updatedAt: p.at })
-    .where('id', '=', p.id)
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('notifications')
+        .select('id')
+        .where('status', 'in', ['queued', 'failed'])
+        .where('nextAttemptAt', '<=', p.at)
+        .where((w) => w.or([w('lockedUntil', 'is', null), w('lockedUntil', '<', p.at)]))
+        .orderBy('id')
+        .limit(p.limit),
+    )
     .where('status', 'in', ['queued', 'failed'])
-    .where((eb) => eb.or([eb('lockedUntil', 'is', null), eb('lockedUntil', '<', p.at)])),
+    .where((eb) => eb.or([eb('lockedUntil', 'is', null), eb('lockedUntil', '<', p.at)]))
+    .returningAll(),
 )
-const mailById = compiledQuery((db, p: { id: string }) => db.selectFrom('notifications').selectAll().where('id', '=', p.id))
 const mailSent = compiledQuery((db, p: { id: string; lease: string; attempts: number; at: string; messageId: string }) =>
   db
     .updateTable('notifications')
@@ -62,7 +76,8 @@ export function createNotifier(d: {
   mailer: Mailer
   mailFrom: string
   retrySchedule?: number[]
-  concurrency?: number
+  /** E-mails claimed, sent and recorded per round. */
+  batchSize?: number
 }): Notifier {
   const schedule = d.retrySchedule ?? DEFAULT_MAIL_RETRY_SCHEDULE
   const ctx = (): Ctx => ({ actor: systemActor, clock: d.clock })
@@ -73,65 +88,59 @@ export function createNotifier(d: {
     name: 'notifications',
     batchSize: 50,
     now: () => d.clock.now(),
-    handle: async (trx, events) => {
-      for (const e of events) await d.notifications.queue(trx, ctx(), e)
-    },
+    handle: (trx, events) => d.notifications.queue(trx, ctx(), events),
   })
 
-  async function claim(): Promise<{ ids: string[]; lease: string }> {
+  /**
+   * One round: claim a batch, hand each message to the mailer (outside any transaction), then
+   * record every outcome and its event in one transaction. Per e-mail that is one update; the
+   * claim, the event insert and the commit are shared by the batch.
+   */
+  async function sendBatch(): Promise<number> {
     const now = d.clock.now()
-    const at = now.toISOString()
     const lease = new Date(now.getTime() + 2 * MINUTE).toISOString()
-    const due = await d.db
-      .selectFrom('notifications')
-      .select('id')
-      .where('status', 'in', ['queued', 'failed'])
-      .where('nextAttemptAt', '<=', at)
-      .where((eb) => eb.or([eb('lockedUntil', 'is', null), eb('lockedUntil', '<', at)]))
-      .orderBy('id')
-      .limit(d.concurrency ?? 8)
-      .execute()
-    const ids: string[] = []
-    for (const { id } of due) {
-      const won = await d.db.executeQuery(claimMail(d.db, { id, lease, at }))
-      if (Number(won.numAffectedRows) === 1) ids.push(id)
-    }
-    return { ids, lease }
-  }
-
-  async function send(id: string, lease: string): Promise<void> {
-    const n = (await d.db.executeQuery(mailById(d.db, { id }))).rows[0]
-    if (!n) throw new Error(`notification ${id} vanished while claimed`)
-    const messageId = `<${n.id}@${domain}>`
-    let outcome: { ok: true; messageId: string } | { ok: false; error: string }
-    try {
-      const sent = await d.mailer.send({ messageId, from: d.mailFrom, to: n.recipient, subject: n.subject, text: n.textBody, html: n.htmlBody })
-      outcome = { ok: true, messageId: sent.messageId || messageId }
-    } catch (err) {
-      outcome = { ok: false, error: (err as Error).message || String(err) }
-    }
-    const now = d.clock.now()
-    const at = now.toISOString()
-    const attempts = n.attempts + 1
-    const next = !outcome.ok && attempts <= schedule.length ? new Date(now.getTime() + schedule[attempts - 1]).toISOString() : null
+    const claimed = (await d.db.executeQuery(claimDue(d.db, { lease, at: now.toISOString(), limit: d.batchSize ?? 50 }))).rows.sort((a, b) => (a.id < b.id ? -1 : 1))
+    if (!claimed.length) return 0
+    const outcomes = await Promise.all(
+      claimed.map(async (n): Promise<{ ok: true; messageId: string } | { ok: false; error: string }> => {
+        const messageId = `<${n.id}@${domain}>`
+        try {
+          const sent = await d.mailer.send({ messageId, from: d.mailFrom, to: n.recipient, subject: n.subject, text: n.textBody, html: n.htmlBody })
+          return { ok: true, messageId: sent.messageId || messageId }
+        } catch (err) {
+          return { ok: false, error: (err as Error).message || String(err) }
+        }
+      }),
+    )
+    const after = d.clock.now()
+    const at = after.toISOString()
     await inTransaction(d.db, async (trx) => {
-      const done = await trx.executeQuery(
-        outcome.ok
-          ? mailSent(trx, { id, lease, attempts, at, messageId: outcome.messageId })
-          : mailFailed(trx, { id, lease, attempts, at, error: outcome.error, next }),
-      )
-      if (Number(done.numAffectedRows) !== 1) return
-      await recordEvent(trx, ctx(), {
-        type: outcome.ok ? 'notification.sent' : 'notification.failed',
-        entity: 'notification',
-        entityId: id,
-        orderId: n.orderId,
-        from: n.status,
-        to: outcome.ok ? 'sent' : 'failed',
-        reason: outcome.ok ? null : outcome.error,
-        data: { template: n.template, to: n.recipient, attempts, ...(outcome.ok ? { messageId: outcome.messageId } : { nextAttemptAt: next }) },
-      })
+      const events: NewEvent[] = []
+      for (const [i, n] of claimed.entries()) {
+        const outcome = outcomes[i]
+        const attempts = n.attempts + 1
+        const next = !outcome.ok && attempts <= schedule.length ? new Date(after.getTime() + schedule[attempts - 1]).toISOString() : null
+        const done = await trx.executeQuery(
+          outcome.ok
+            ? mailSent(trx, { id: n.id, lease, attempts, at, messageId: outcome.messageId })
+            : mailFailed(trx, { id: n.id, lease, attempts, at, error: outcome.error, next }),
+        )
+        // The claim expired and another process took the e-mail over: its outcome is that process's to record.
+        if (Number(done.numAffectedRows) !== 1) continue
+        events.push({
+          type: outcome.ok ? 'notification.sent' : 'notification.failed',
+          entity: 'notification',
+          entityId: n.id,
+          orderId: n.orderId,
+          from: n.status,
+          to: outcome.ok ? 'sent' : 'failed',
+          reason: outcome.ok ? null : outcome.error,
+          data: { template: n.template, to: n.recipient, attempts, ...(outcome.ok ? { messageId: outcome.messageId } : { nextAttemptAt: next }) },
+        })
+      }
+      await recordEvents(trx, ctx(), events)
     })
+    return claimed.length
   }
 
   return {
@@ -139,10 +148,12 @@ export function createNotifier(d: {
       const events = await consumer.drain()
       let attempted = 0
       for (let round = 0; round < 100; round++) {
-        const { ids, lease } = await claim()
-        if (!ids.length) break
-        await Promise.all(ids.map((id) => send(id, lease).catch((err) => d.log.error({ err, notificationId: id }, 'notification outcome could not be recorded; it is retried when its claim expires'))))
-        attempted += ids.length
+        const sent = await sendBatch().catch((err) => {
+          d.log.error({ err }, 'e-mail outcomes could not be recorded; they are retried when their claim expires')
+          return 0
+        })
+        if (!sent) break
+        attempted += sent
       }
       return { events, attempted }
     },

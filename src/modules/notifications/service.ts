@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely'
 import { compiledQuery } from '../../db/compiled.js'
 import type { Db } from '../../db/connection.js'
 import type { Trx } from '../../db/transaction.js'
+import { writeBehind } from '../../db/write-behind.js'
 import type { ConsumedEvent } from '../../kernel/event-consumer.js'
 import { actorLabel, type Ctx } from '../../kernel/context.js'
 import { AppError, conflict, invalid, notFound } from '../../kernel/errors.js'
@@ -89,13 +90,37 @@ function render(t: TemplateContent, data: Record<string, unknown>): TemplateCont
   return { subject: renderSubject(t.subject, data), text: renderTemplate(t.text, data, 'text'), html: renderTemplate(t.html, data, 'html') }
 }
 
+/** A rendered e-mail, queued at most once per (event, template). */
+const queueMail = compiledQuery((db, p: { id: string; orderId: string; eventId: string; template: string; recipient: string; subject: string; text: string; html: string; at: string }) =>
+  db
+    .insertInto('notifications')
+    .values({
+      id: p.id,
+      orderId: p.orderId,
+      eventId: p.eventId,
+      template: p.template,
+      channel: 'email',
+      recipient: p.recipient,
+      subject: p.subject,
+      textBody: p.text,
+      htmlBody: p.html,
+      status: 'queued',
+      attempts: 0,
+      nextAttemptAt: p.at,
+      lockedUntil: null,
+      lastError: null,
+      sentAt: null,
+      messageId: null,
+      createdAt: p.at,
+      updatedAt: p.at,
+    })
+    .onConflict((oc) => oc.columns(['eventId', 'template']).doNothing()),
+)
+
 /**
  * Customer e-mails: the templates (built in, edited per event and per sales channel), rendering
  * and previews, the queue the notifier fills from events, and the log per order.
  */
-/** Whether an order already has its e-mail of a kind (asked once per order confirmation). */
-const mailOfOrder = compiledQuery((db, p: { orderId: string; template: string }) => db.selectFrom('notifications').select('id').where('orderId', '=', p.orderId).where('template', '=', p.template))
-
 export function createNotificationService(d: {
   orders: OrderService
   channels: ChannelService
@@ -199,51 +224,48 @@ export function createNotificationService(d: {
     },
 
     /**
-     * Queues the e-mail an event calls for (called by the notifier in the transaction that moves
-     * its cursor). Rendered now, so retries send the same message; at most one per (event,
-     * template), and one order confirmation per order. Returns whether one was queued.
+     * Queues the e-mails a batch of events calls for (called by the notifier in the transaction
+     * that moves its cursor); the orders they are about are read together. Rendered now, so
+     * retries send the same message; at most one per (event, template), and one order
+     * confirmation per order.
      */
-    async queue(trx: Trx, ctx: Ctx, e: ConsumedEvent): Promise<boolean> {
-      const template = templateFor(e)
-      if (!template || !e.orderId) return false
-      if (template === 'order.confirmed') {
-        const sent = (await trx.executeQuery(mailOfOrder(trx, { orderId: e.orderId, template }))).rows[0]
-        if (sent) return false
-      }
-      const order = await d.orders.get(trx, ctx, e.orderId).catch((err) => {
-        if (err instanceof AppError && err.status === 404) return undefined
-        throw err
+    async queue(trx: Trx, ctx: Ctx, events: ConsumedEvent[]): Promise<void> {
+      const wanted = events.flatMap((e) => {
+        const template = templateFor(e)
+        return template && e.orderId ? [{ e, template, orderId: e.orderId }] : []
       })
-      if (!order) return false
-      const t = await effectiveTemplate(trx, template, order.channel)
-      if (!t.enabled) return false
+      if (!wanted.length) return
+      // The orders and the confirmations already queued, each read once for the batch.
+      const confirmations = wanted.filter((w) => w.template === 'order.confirmed').map((w) => w.orderId)
+      const [orders, confirmed, links] = await Promise.all([
+        d.orders.getMany(
+          trx,
+          ctx,
+          wanted.map((w) => w.orderId),
+        ),
+        confirmations.length
+          ? trx.selectFrom('notifications').select('orderId').where('template', '=', 'order.confirmed').where('orderId', 'in', [...new Set(confirmations)]).execute()
+          : [],
+        linksFor(trx),
+      ])
+      const confirmedOrders = new Set(confirmed.map((r) => r.orderId))
       const at = ctx.clock.now().toISOString()
-      const content = render(t, templateData(order, { type: e.type, entityId: e.entityId, reason: e.reason, occurredAt: e.occurredAt, data: e.data }, await linksFor(trx)))
-      const inserted = await trx
-        .insertInto('notifications')
-        .values({
-          id: newId('ntf'),
-          orderId: order.id,
-          eventId: e.id,
-          template,
-          channel: 'email',
-          recipient: order.customer.email,
-          subject: content.subject,
-          textBody: content.text,
-          htmlBody: content.html,
-          status: 'queued',
-          attempts: 0,
-          nextAttemptAt: at,
-          lockedUntil: null,
-          lastError: null,
-          sentAt: null,
-          messageId: null,
-          createdAt: at,
-          updatedAt: at,
-        })
-        .onConflict((oc) => oc.columns(['eventId', 'template']).doNothing())
-        .executeTakeFirst()
-      return Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0
+      for (const { e, template, orderId } of wanted) {
+        const order = orders.get(orderId)
+        if (!order) continue
+        if (template === 'order.confirmed') {
+          if (confirmedOrders.has(orderId)) continue
+          confirmedOrders.add(orderId)
+        }
+        const t = await effectiveTemplate(trx, template, order.channel)
+        if (!t.enabled) continue
+        const content = render(t, templateData(order, { type: e.type, entityId: e.entityId, reason: e.reason, occurredAt: e.occurredAt, data: e.data }, links))
+        // Nobody reads the outcome: on PostgreSQL it travels with the cursor's update.
+        await writeBehind(
+          trx,
+          queueMail(trx, { id: newId('ntf'), orderId: order.id, eventId: e.id, template, recipient: order.customer.email, subject: content.subject, text: content.text, html: content.html, at }),
+        )
+      }
     },
 
     /** The e-mails of one order, newest first; the order must be one the caller may see. */

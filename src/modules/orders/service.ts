@@ -219,6 +219,40 @@ export function createOrderService(d: {
     return shape(o, { channel, customer, locationCodes: new Map(locs.map((l) => [l.id, l.code])) })
   }
 
+  /** Shapes many order rows, their lines, allocations, holds and customers read in one query each, in the rows' order. */
+  async function shapeRows(db: Db | Trx, rows: Selectable<OrdersTable>[]): Promise<Order[]> {
+    if (!rows.length) return []
+    const ids = rows.map((r) => r.id)
+    const [lines, allocations, holds, locations, customers] = await Promise.all([
+      db.selectFrom('orderLines').selectAll().where('orderId', 'in', ids).orderBy('lineNo').execute(),
+      db.selectFrom('orderAllocations').selectAll().where('orderId', 'in', ids).orderBy('id').execute(),
+      db.selectFrom('orderHolds').selectAll().where('orderId', 'in', ids).orderBy('id').execute(),
+      d.locations.listAll(db),
+      d.customers.getMany(
+        db,
+        rows.map((r) => r.customerId),
+      ),
+    ])
+    const group = <T extends { orderId: string }>(list: T[]) => {
+      const m = new Map<string, T[]>()
+      for (const r of list) {
+        const of = m.get(r.orderId)
+        if (of) of.push(r)
+        else m.set(r.orderId, [r])
+      }
+      return m
+    }
+    const [byLines, byAllocations, byHolds] = [group(lines), group(allocations), group(holds)]
+    const locationCodes = new Map(locations.map((l) => [l.id, l.code]))
+    const data: Order[] = []
+    for (const row of rows) {
+      const customer = customers.get(row.customerId)
+      if (!customer) throw new Error(`order ${row.id} names customer ${row.customerId}, who does not exist`)
+      data.push(shape({ row, lines: byLines.get(row.id) ?? [], allocations: byAllocations.get(row.id) ?? [], holds: byHolds.get(row.id) ?? [] }, { channel: await channelCode(db, row.channelId), customer, locationCodes }))
+    }
+    return data
+  }
+
   /**
    * Routes demand with the channel's routing policy and reserves the plan with guarded updates.
    * A reservation that loses a race (someone took the units in between) is planned again on fresh
@@ -655,29 +689,20 @@ export function createOrderService(d: {
       if (before) query = query.where('id', '<', before)
       const page = toPage(await query.execute(), q.limit, (r) => r.id)
       if (!page.data.length) return { data: [], nextCursor: null }
-      const ids = page.data.map((r) => r.id)
-      const [lines, allocations, holds, locations] = await Promise.all([
-        db.selectFrom('orderLines').selectAll().where('orderId', 'in', ids).orderBy('lineNo').execute(),
-        db.selectFrom('orderAllocations').selectAll().where('orderId', 'in', ids).orderBy('id').execute(),
-        db.selectFrom('orderHolds').selectAll().where('orderId', 'in', ids).orderBy('id').execute(),
-        d.locations.listAll(db),
-      ])
-      const group = <T extends { orderId: string }>(rows: T[]) => {
-        const m = new Map<string, T[]>()
-        for (const r of rows) m.set(r.orderId, [...(m.get(r.orderId) ?? []), r])
-        return m
-      }
-      const [gl, ga, gh] = [group(lines), group(allocations), group(holds)]
-      const customers = new Map<string, Customer>()
-      for (const cid of new Set(page.data.map((r) => r.customerId))) customers.set(cid, await d.customers.get(db, cid))
-      const locationCodes = new Map(locations.map((l) => [l.id, l.code]))
-      const data: Order[] = []
-      for (const row of page.data) {
-        data.push(
-          shape({ row, lines: gl.get(row.id) ?? [], allocations: ga.get(row.id) ?? [], holds: gh.get(row.id) ?? [] }, { channel: await channelCode(db, row.channelId), customer: customers.get(row.customerId)!, locationCodes }),
-        )
-      }
-      return { data, nextCursor: page.nextCursor }
+      return { data: await shapeRows(db, page.data), nextCursor: page.nextCursor }
+    },
+
+    /**
+     * Orders by id, keyed by id, loaded together (a handful of queries whatever their number): for
+     * work that handles many orders at once, such as the e-mails of a batch of events. Orders the
+     * actor may not see, and unknown ids, are absent.
+     */
+    async getMany(db: Db | Trx, ctx: Ctx, ids: string[]): Promise<Map<string, Order>> {
+      const unique = [...new Set(ids)]
+      if (!unique.length) return new Map()
+      let query = db.selectFrom('orders').selectAll().where('id', 'in', unique)
+      if (ctx.actor.channelId) query = query.where('channelId', '=', ctx.actor.channelId)
+      return new Map((await shapeRows(db, await query.execute())).map((o) => [o.id, o]))
     },
 
     /** Edits lines, addresses or payment; re-verifies, re-reserves the difference and recomputes totals. */
