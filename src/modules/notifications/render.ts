@@ -100,9 +100,21 @@ const truthy = (v: unknown) => (Array.isArray(v) ? v.length > 0 : v !== undefine
 
 const show = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '')
 
+/** Templates change when a person edits one; every e-mail renders one: parsed once per source text. */
+const parsed = new Map<string, TemplateNode[]>()
+function parsedTemplate(source: string): TemplateNode[] {
+  let nodes = parsed.get(source)
+  if (!nodes) {
+    nodes = parseTemplate(source)
+    if (parsed.size >= 200) parsed.clear()
+    parsed.set(source, nodes)
+  }
+  return nodes
+}
+
 /** Renders parsed (or source) template over `data`; `html` escapes every value. */
 export function renderTemplate(template: string | TemplateNode[], data: Record<string, unknown>, mode: 'html' | 'text'): string {
-  const nodes = typeof template === 'string' ? parseTemplate(template) : template
+  const nodes = typeof template === 'string' ? parsedTemplate(template) : template
   const out: string[] = []
   const run = (list: TemplateNode[], scopes: Scope) => {
     for (const n of list) {
