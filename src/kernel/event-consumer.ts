@@ -14,7 +14,7 @@ type CursorDb = { eventCursors: EventCursorsTable }
 export type ConsumedEvent = PublishedEvent
 
 export interface EventConsumer {
-  /** Handles the next batch; returns how many events it took (0 when caught up or another process took the batch). */
+  /** Handles the next batch; returns how many events it moved past (0 when caught up or another process took the batch). */
   tick(): Promise<number>
   /** Ticks until caught up (at most `maxBatches` batches). */
   drain(maxBatches?: number): Promise<number>
@@ -36,32 +36,53 @@ export function createEventConsumer(o: {
   name: string
   batchSize?: number
   now: () => Date
+  /**
+   * The event types the handler acts on, asked before each batch ('all' when it wants every
+   * event). Others are passed over without being read: a batch then covers the next
+   * `batchSize × 10` events of the log and hands over only those of these types.
+   */
+  interest?: (db: Db) => Promise<readonly string[] | 'all'> | readonly string[] | 'all'
   handle: (trx: Trx, events: ConsumedEvent[]) => Promise<void>
 }): EventConsumer {
   const batchSize = o.batchSize ?? 100
+  const window = batchSize * 10
   const tick = async (): Promise<number> => {
     // PostgreSQL gives `seq` after commit; stamp what has committed so this read sees it.
     await stampEvents(o.db, o.dialect)
     // Nothing new: answer from a read, without taking SQLite's write lock on every poll.
     const cursor = await o.db.withTables<CursorDb>().selectFrom('eventCursors').select('lastSeq').where('consumer', '=', o.name).executeTakeFirst()
     if (cursor && !(await o.db.selectFrom('events').select('seq').where('seq', '>', cursor.lastSeq).limit(1).executeTakeFirst())) return 0
+    const types = o.interest ? await o.interest(o.db) : 'all'
     try {
       return await inTransaction(o.db, async (trx) => {
         const t = trx.withTables<CursorDb>()
         const at = o.now().toISOString()
         await t.insertInto('eventCursors').values({ consumer: o.name, lastSeq: 0, updatedAt: at }).onConflict((oc) => oc.column('consumer').doNothing()).execute()
         const { lastSeq } = await t.selectFrom('eventCursors').select('lastSeq').where('consumer', '=', o.name).executeTakeFirstOrThrow()
-        const rows = await trx.selectFrom('events').selectAll().where('seq', '>', lastSeq).orderBy('seq').limit(batchSize).execute()
-        if (!rows.length) return 0
-        await o.handle(trx, rows.map(publishedEvent))
+        let upTo: number
+        if (types === 'all') {
+          const rows = await trx.selectFrom('events').selectAll().where('seq', '>', lastSeq).orderBy('seq').limit(batchSize).execute()
+          if (!rows.length) return 0
+          await o.handle(trx, rows.map(publishedEvent))
+          upTo = rows[rows.length - 1].seq!
+        } else {
+          // seq is gap-free and given only to committed events, so every event up to the last one is there to pass over.
+          const last = Number((await trx.selectFrom('events').select((eb) => eb.fn.max('seq').as('last')).executeTakeFirst())?.last ?? 0)
+          upTo = Math.min(last, lastSeq + window)
+          if (upTo <= lastSeq) return 0
+          if (types.length) {
+            const rows = await trx.selectFrom('events').selectAll().where('seq', '>', lastSeq).where('seq', '<=', upTo).where('type', 'in', [...types]).orderBy('seq').execute()
+            if (rows.length) await o.handle(trx, rows.map(publishedEvent))
+          }
+        }
         const moved = await t
           .updateTable('eventCursors')
-          .set({ lastSeq: rows[rows.length - 1].seq!, updatedAt: at })
+          .set({ lastSeq: upTo, updatedAt: at })
           .where('consumer', '=', o.name)
           .where('lastSeq', '=', lastSeq)
           .executeTakeFirst()
         if (Number(moved.numUpdatedRows) !== 1) throw new LostRace()
-        return rows.length
+        return upTo - lastSeq
       })
     } catch (err) {
       if (err instanceof LostRace) return 0
@@ -75,7 +96,7 @@ export function createEventConsumer(o: {
       for (let i = 0; i < maxBatches; i++) {
         const n = await tick()
         total += n
-        if (n < batchSize) break
+        if (n < (o.interest ? window : batchSize)) break
       }
       return total
     },

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Db, Dialect } from '../../db/connection.js'
 import { compiledQuery } from '../../db/compiled.js'
 import { inTransaction } from '../../db/transaction.js'
@@ -7,6 +8,7 @@ import { createEventConsumer } from '../../kernel/event-consumer.js'
 import { recordEvents, type NewEvent } from '../../kernel/events.js'
 import type { Mailer } from './mailer.js'
 import type { NotificationService } from './service.js'
+import { MAIL_EVENT_TYPES } from './templates.js'
 
 const MINUTE = 60_000
 
@@ -46,12 +48,23 @@ const claimDue = compiledQuery((db, p: { lease: string; at: string; limit: numbe
     .where((eb) => eb.or([eb('lockedUntil', 'is', null), eb('lockedUntil', '<', p.at)]))
     .returningAll(),
 )
-const mailSent = compiledQuery((db, p: { id: string; lease: string; attempts: number; at: string; messageId: string }) =>
+/** Marks the e-mails of a batch that went out; returns those still held under the lease. Their message id is `<id@domain>`, as sent. */
+const mailsSent = compiledQuery((db, p: { ids: string[]; lease: string; at: string; domainSuffix: string }) =>
   db
     .updateTable('notifications')
-    .set({ status: 'sent', attempts: p.attempts, sentAt: p.at, messageId: p.messageId, lastError: null, nextAttemptAt: null, lockedUntil: null, updatedAt: p.at })
-    .where('id', '=', p.id)
-    .where('lockedUntil', '=', p.lease),
+    .set((eb) => ({
+      status: 'sent',
+      attempts: eb('attempts', '+', 1),
+      sentAt: p.at,
+      messageId: sql<string>`'<' || id || ${p.domainSuffix}`,
+      lastError: null,
+      nextAttemptAt: null,
+      lockedUntil: null,
+      updatedAt: p.at,
+    }))
+    .where('id', 'in', p.ids)
+    .where('lockedUntil', '=', p.lease)
+    .returning('id'),
 )
 const mailFailed = compiledQuery((db, p: { id: string; lease: string; attempts: number; at: string; error: string; next: string | null }) =>
   db
@@ -88,6 +101,8 @@ export function createNotifier(d: {
     name: 'notifications',
     batchSize: 50,
     now: () => d.clock.now(),
+    // Most events (stock moves, fulfilment steps) call for no e-mail: they are passed over unread.
+    interest: () => MAIL_EVENT_TYPES,
     handle: (trx, events) => d.notifications.queue(trx, ctx(), events),
   })
 
@@ -102,11 +117,10 @@ export function createNotifier(d: {
     const claimed = (await d.db.executeQuery(claimDue(d.db, { lease, at: now.toISOString(), limit: d.batchSize ?? 50 }))).rows.sort((a, b) => (a.id < b.id ? -1 : 1))
     if (!claimed.length) return 0
     const outcomes = await Promise.all(
-      claimed.map(async (n): Promise<{ ok: true; messageId: string } | { ok: false; error: string }> => {
-        const messageId = `<${n.id}@${domain}>`
+      claimed.map(async (n): Promise<{ ok: true } | { ok: false; error: string }> => {
         try {
-          const sent = await d.mailer.send({ messageId, from: d.mailFrom, to: n.recipient, subject: n.subject, text: n.textBody, html: n.htmlBody })
-          return { ok: true, messageId: sent.messageId || messageId }
+          await d.mailer.send({ messageId: `<${n.id}@${domain}>`, from: d.mailFrom, to: n.recipient, subject: n.subject, text: n.textBody, html: n.htmlBody })
+          return { ok: true }
         } catch (err) {
           return { ok: false, error: (err as Error).message || String(err) }
         }
@@ -115,18 +129,16 @@ export function createNotifier(d: {
     const after = d.clock.now()
     const at = after.toISOString()
     await inTransaction(d.db, async (trx) => {
+      const delivered = claimed.filter((_, i) => outcomes[i].ok).map((n) => n.id)
+      const marked = delivered.length ? (await trx.executeQuery(mailsSent(trx, { ids: delivered, lease, at, domainSuffix: `@${domain}>` }))).rows : []
+      const recorded = new Set(marked.map((r) => r.id))
       const events: NewEvent[] = []
       for (const [i, n] of claimed.entries()) {
         const outcome = outcomes[i]
         const attempts = n.attempts + 1
         const next = !outcome.ok && attempts <= schedule.length ? new Date(after.getTime() + schedule[attempts - 1]).toISOString() : null
-        const done = await trx.executeQuery(
-          outcome.ok
-            ? mailSent(trx, { id: n.id, lease, attempts, at, messageId: outcome.messageId })
-            : mailFailed(trx, { id: n.id, lease, attempts, at, error: outcome.error, next }),
-        )
-        // The claim expired and another process took the e-mail over: its outcome is that process's to record.
-        if (Number(done.numAffectedRows) !== 1) continue
+        // A claim that expired was taken over by another process: that outcome is the other process's to record.
+        if (outcome.ok ? !recorded.has(n.id) : Number((await trx.executeQuery(mailFailed(trx, { id: n.id, lease, attempts, at, error: outcome.error, next }))).numAffectedRows) !== 1) continue
         events.push({
           type: outcome.ok ? 'notification.sent' : 'notification.failed',
           entity: 'notification',
@@ -135,7 +147,7 @@ export function createNotifier(d: {
           from: n.status,
           to: outcome.ok ? 'sent' : 'failed',
           reason: outcome.ok ? null : outcome.error,
-          data: { template: n.template, to: n.recipient, attempts, ...(outcome.ok ? { messageId: outcome.messageId } : { nextAttemptAt: next }) },
+          data: { template: n.template, to: n.recipient, attempts, ...(outcome.ok ? { messageId: `<${n.id}@${domain}>` } : { nextAttemptAt: next }) },
         })
       }
       await recordEvents(trx, ctx(), events)

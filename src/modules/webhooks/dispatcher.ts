@@ -26,7 +26,16 @@ export interface WebhookDispatcher {
  */
 export function createWebhookDispatcher(d: DeliverySettings & { db: Db; dialect: Dialect; log: DispatcherLog; batchSize?: number; concurrency?: number }): WebhookDispatcher {
   const concurrency = d.concurrency ?? 16
-  const consumer = createEventConsumer({ db: d.db, dialect: d.dialect, name: 'webhooks', batchSize: d.batchSize ?? 200, now: () => d.clock.now(), handle: fanOut })
+  const consumer = createEventConsumer({
+    db: d.db,
+    dialect: d.dialect,
+    name: 'webhooks',
+    batchSize: d.batchSize ?? 200,
+    now: () => d.clock.now(),
+    // With no endpoint there is nobody to deliver to: the log is passed over unread.
+    interest: async (db) => ((await db.selectFrom('webhookEndpoints').select('id').limit(1).executeTakeFirst()) ? 'all' : []),
+    handle: fanOut,
+  })
 
   async function fanOut(trx: Trx, events: ConsumedEvent[]): Promise<void> {
     // Paused endpoints get their deliveries too: they wait, and go out in order when it is resumed.
