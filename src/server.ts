@@ -36,11 +36,18 @@ export async function serve(config: Config, opts: { workers: number; onListening
       : undefined
   // Webhook deliveries and customer e-mails run in every process that has them on; they share the
   // work through the database, so API-only processes (ORDO_WORKERS=off) can leave it to others.
-  const workers = config.workers ? startWorkers({ conn, services: app.services, clock: systemClock, log: app.log, webhooks: config.webhooks, notifications: config.notifications }) : null
+  // On PostgreSQL they get two connections of their own: each of their statements would otherwise
+  // queue for a pooled connection behind the API's requests, and under a steady stream of orders
+  // the e-mails would fall ever further behind. (SQLite has one writer: there they share it.)
+  const workerConn = config.workers && conn.dialect === 'postgres' && config.database.dialect === 'postgres' ? connect({ ...config.database, poolSize: 2 }) : conn
+  const workers = config.workers
+    ? startWorkers({ conn: workerConn, services: app.services, clock: systemClock, log: app.log, webhooks: config.webhooks, notifications: config.notifications })
+    : null
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down')
     clearInterval(sequencer)
     await workers?.stop()
+    if (workerConn !== conn) await workerConn.close()
     await app.close()
     await conn.close()
     process.exit(0)

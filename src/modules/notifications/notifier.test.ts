@@ -265,6 +265,46 @@ describe.each(DIALECTS)('customer e-mails on %s', (dialect) => {
     }
   })
 
+  it('sends while the event log still has more to read, so a steady stream of orders does not hold e-mails back', async () => {
+    await workers.tick()
+    const order = await placeOrder({ customer: { email: 'stream@example.com', name: 'Stream' } })
+    // More events behind the confirmation than the notifier reads in one round.
+    await happen(Array.from({ length: 1500 }, (_, i) => ({ type: 'stock.adjusted', entity: 'stock', entityId: `filler_${i}` })))
+    const cursorAtSend: number[] = []
+    const lastSeq = async () => Number((await t.conn.db.selectFrom('events').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirstOrThrow()).m)
+    const cursor = async () =>
+      Number((await t.conn.db.withTables<{ eventCursors: { consumer: string; lastSeq: number } }>().selectFrom('eventCursors').select('lastSeq').where('consumer', '=', 'notifications').executeTakeFirstOrThrow()).lastSeq)
+    const probing = startWorkers({
+      conn: t.conn,
+      services: t.app.services,
+      clock: t.clock,
+      log: { info() {}, error: (obj, msg) => void errors.push({ ...obj, msg }) },
+      webhooks: { allowPrivate: true, timeoutMs: 1000 },
+      notifications: {
+        smtpUrl: null,
+        mailFrom: 'Example Shop <shop@example.com>',
+        outboxDir: '/nonexistent',
+        mailer: {
+          send: async (mail) => {
+            cursorAtSend.push(await cursor())
+            return { messageId: mail.messageId, detail: 'probe' }
+          },
+          close() {},
+        },
+      },
+      autoStart: false,
+    })
+    try {
+      await probing.tick()
+    } finally {
+      await probing.stop()
+    }
+    expect(cursorAtSend).toHaveLength(1)
+    expect(cursorAtSend[0]).toBeLessThan(await lastSeq())
+    expect(await cursor()).toBe(await lastSeq())
+    expect((await notificationsOf(order.id))[0]).toMatchObject({ status: 'sent' })
+  })
+
   it("uses a channel's own template, sends nothing for a disabled one, and shows a channel key only its channel's log", async () => {
     smtp.messages.length = 0
     const put = await t.call('PUT', '/v1/notification-templates/order.confirmed?channel=marketplace', {
