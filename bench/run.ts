@@ -59,6 +59,7 @@ const parseOptions = () =>
       'prof-dir': { type: 'string', default: join(ROOT, '.tmp', 'bench-prof') },
       'no-floor': { type: 'boolean', default: false },
       'no-http': { type: 'boolean', default: false },
+      'no-workers-run': { type: 'boolean', default: false },
       only: { type: 'string', default: process.env.ORDO_BENCH_ONLY ?? SECTIONS.join(',') },
       skip: { type: 'string', default: '' },
       'routing-orders': { type: 'string', default: '100000' },
@@ -86,6 +87,7 @@ if (args.help) {
   --client wrk|node      HTTP load generator (env ORDO_BENCH_CLIENT; default wrk when it is on PATH, else node)
   --cpu-prof             run the server with node --cpu-prof; profiles go to --prof-dir (default .tmp/bench-prof)
   --no-floor | --no-http skip one side (intake and rates)
+  --no-workers-run       skip the intake run with the server's background work on (customer e-mails)
   --only intake,routing,picklist,rates   sections to run (env ORDO_BENCH_ONLY; default all)
   --skip routing,…       sections to leave out
   --routing-orders N     orders routed in memory (default 100000)
@@ -133,11 +135,17 @@ const rateClients = Math.floor(num('rate-clients', args['rate-clients'], 1))
 const pgUrl = process.env.ORDO_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const poolSize = Number(process.env.ORDO_DB_POOL_SIZE ?? 10)
 
+const warmupMs = (first: boolean) => (warmup + (first ? firstWarmup : 0)) * 1000
+const measureMs = seconds * 1000
+
 interface Row {
   db: Dialect
   lines: number
+  /** The API process alone (ORDO_WORKERS=off), as the floor: the order's own work. */
   api?: RunResult
   floor?: RunResult
+  /** The same with the process's background work on: every order's confirmation e-mail built and sent as orders come in. */
+  withWorkers?: RunResult & { emailsSent: number; ordersTaken: number }
 }
 const rows: Row[] = []
 const notes: string[] = []
@@ -208,8 +216,6 @@ async function benchIntake(dialect: Dialect) {
     log(`${dialect}: seeded ${PRODUCTS} products × 3 locations, ${clients} API keys in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
 
     const bodies = new Map(lineCounts.map((n) => [n, orderBodies(4_000, n)]))
-    const warmupMs = (first: boolean) => (warmup + (first ? firstWarmup : 0)) * 1000
-    const measureMs = seconds * 1000
 
     // The floor first, with no server running (its event sequencer would compete for the database).
     if (!args['no-floor']) {
@@ -236,54 +242,84 @@ async function benchIntake(dialect: Dialect) {
     }
 
     if (!args['no-http']) {
-      const profDir = args['cpu-prof'] ? join(args['prof-dir'], dialect) : undefined
-      if (profDir) mkdirSync(profDir, { recursive: true })
-      if (profDir) for (const f of readdirSync(profDir)) if (f.endsWith('.cpuprofile')) rmSync(join(profDir, f))
-      const server = await startServer({ databaseUrl: prepared.serverUrl, env: { ORDO_DB_POOL_SIZE: String(poolSize), ORDO_OUTBOX_DIR: join(ROOT, '.tmp', 'bench-outbox') }, cpuProfDir: profDir })
-      log(`${dialect}: server pid ${server.pid} on port ${server.port}, ready after ${server.readySeconds.toFixed(1)} s`)
-      pending.add(server.stop)
-      try {
-        for (const [i, lines] of lineCounts.entries()) {
-          const json = bodies.get(lines)!.map((b) => JSON.stringify(b))
-          const sender = httpSender({ port: server.port, path: '/v1/orders', clients, keys, bodies: json })
-          let r: RunResult
-          let generatorMs: number
-          if (client === 'wrk') {
-            // wrk cannot parse the answer: one order through node:http first, for the sanity check.
-            const probe = await sender.send(json.length - 1, 0).catch((err: Error) => ({ ok: false, detail: err.message, order: undefined }))
-            sender.close()
-            const w = await runWrk({
-              port: server.port,
-              path: '/v1/orders',
-              keys,
-              bodies: json,
-              connections: clients,
-              threads: WRK_THREADS,
-              warmupMs: warmupMs(i === 0),
-              measureMs,
-              cpuMicros: processCpuMicros(server.pid),
-            })
-            r = { ...w, firstOrder: probe.order, ...(probe.ok ? {} : { errors: w.errors + 1, firstError: probe.detail }) }
-            generatorMs = w.generatorCpuMsPerRequest
-          } else {
-            const generatorFrom = ownCpuMicros()
-            r = await runClosedLoop({ clients, warmupMs: warmupMs(i === 0), measureMs, send: sender.send, cpuMicros: processCpuMicros(server.pid) })
-            generatorMs = (ownCpuMicros() - generatorFrom) / 1000 / Math.max(1, r.sent)
-            sender.close()
-          }
-          log(`${dialect} HTTP (${client}), ${lines} line(s): ${describe(r)}; the load generator used ${fmt(generatorMs, 2)} CPU ms/request`)
-          sanity(`${dialect} HTTP ${lines}-line`, r)
-          const row = rows.find((x) => x.db === dialect && x.lines === lines)
-          if (row) row.api = r
-          else rows.push({ db: dialect, lines, api: r })
-        }
-      } finally {
-        pending.delete(server.stop)
-        await server.stop()
-        if (profDir) log(`${dialect}: server CPU profile written to ${profDir} (summarise without start-up and first warm-up: npx tsx bench/profile-summary.ts ${profDir} --skip ${Math.ceil(server.readySeconds + warmup + firstWarmup)})`)
-      }
+      // First the API process alone for every line count, as the floor measures the order's own
+      // work; then, once, with the background work a process runs by default (the confirmation
+      // e-mail of every order), to show what sending them as orders come in costs.
+      const runs: { workers: 'off' | 'on'; lines: number[] }[] = [{ workers: 'off', lines: lineCounts }]
+      if (!args['no-workers-run']) runs.push({ workers: 'on', lines: lineCounts.slice(0, 1) })
+      for (const run of runs) await httpRuns(dialect, prepared, keys, bodies, run)
     }
   })
+}
+
+async function httpRuns(dialect: Dialect, prepared: Prepared, keys: string[], bodies: Map<number, ReturnType<typeof orderBodies>>, run: { workers: 'off' | 'on'; lines: number[] }) {
+  const profDir = args['cpu-prof'] && run.workers === 'off' ? join(args['prof-dir'], dialect) : undefined
+  if (profDir) mkdirSync(profDir, { recursive: true })
+  if (profDir) for (const f of readdirSync(profDir)) if (f.endsWith('.cpuprofile')) rmSync(join(profDir, f))
+  const outbox = join(ROOT, '.tmp', 'bench-outbox')
+  rmSync(outbox, { recursive: true, force: true })
+  const server = await startServer({
+    databaseUrl: prepared.serverUrl,
+    env: { ORDO_DB_POOL_SIZE: String(poolSize), ORDO_OUTBOX_DIR: outbox, ORDO_WORKERS: run.workers },
+    cpuProfDir: profDir,
+  })
+  const label = run.workers === 'on' ? 'HTTP with background work' : 'HTTP'
+  log(`${dialect}: server (background work ${run.workers}) pid ${server.pid} on port ${server.port}, ready after ${server.readySeconds.toFixed(1)} s`)
+  pending.add(server.stop)
+  try {
+    for (const [i, lines] of run.lines.entries()) {
+      const json = bodies.get(lines)!.map((b) => JSON.stringify(b))
+      const sender = httpSender({ port: server.port, path: '/v1/orders', clients, keys, bodies: json })
+      const counts = () => Promise.all([countRows(prepared, 'orders'), countRows(prepared, 'notifications', 'sent')])
+      const [ordersBefore, sentBefore] = await counts()
+      let r: RunResult
+      let generatorMs: number
+      if (client === 'wrk') {
+        // wrk cannot parse the answer: one order through node:http first, for the sanity check.
+        const probe = await sender.send(json.length - 1, 0).catch((err: Error) => ({ ok: false, detail: err.message, order: undefined }))
+        sender.close()
+        const w = await runWrk({
+          port: server.port,
+          path: '/v1/orders',
+          keys,
+          bodies: json,
+          connections: clients,
+          threads: WRK_THREADS,
+          warmupMs: warmupMs(i === 0),
+          measureMs,
+          cpuMicros: processCpuMicros(server.pid),
+        })
+        r = { ...w, firstOrder: probe.order, ...(probe.ok ? {} : { errors: w.errors + 1, firstError: probe.detail }) }
+        generatorMs = w.generatorCpuMsPerRequest
+      } else {
+        const generatorFrom = ownCpuMicros()
+        r = await runClosedLoop({ clients, warmupMs: warmupMs(i === 0), measureMs, send: sender.send, cpuMicros: processCpuMicros(server.pid) })
+        generatorMs = (ownCpuMicros() - generatorFrom) / 1000 / Math.max(1, r.sent)
+        sender.close()
+      }
+      log(`${dialect} ${label} (${client}), ${lines} line(s): ${describe(r)}; the load generator used ${fmt(generatorMs, 2)} CPU ms/request`)
+      sanity(`${dialect} ${label} ${lines}-line`, r)
+      let row = rows.find((x) => x.db === dialect && x.lines === lines)
+      if (!row) rows.push((row = { db: dialect, lines }))
+      if (run.workers === 'off') row.api = r
+      else {
+        const [ordersAfter, sentAfter] = await counts()
+        row.withWorkers = { ...r, ordersTaken: ordersAfter - ordersBefore, emailsSent: sentAfter - sentBefore }
+        log(`${dialect}: ${fmt(sentAfter - sentBefore)} confirmation e-mails sent while ${fmt(ordersAfter - ordersBefore)} orders came in (warm-up included)`)
+      }
+    }
+  } finally {
+    pending.delete(server.stop)
+    await server.stop()
+    if (profDir) log(`${dialect}: server CPU profile written to ${profDir} (summarise without start-up and first warm-up: npx tsx bench/profile-summary.ts ${profDir} --skip ${Math.ceil(server.readySeconds + warmup + firstWarmup)})`)
+  }
+}
+
+/** Rows of a table (with `status`, those in it), read through the bench's own connection. */
+async function countRows(prepared: Prepared, table: 'orders' | 'notifications', status?: string): Promise<number> {
+  let q = prepared.conn.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n'))
+  if (status) q = q.where('status', '=', status)
+  return Number((await q.executeTakeFirstOrThrow()).n)
 }
 
 const routingResults: RoutingBenchResult[] = []
@@ -321,7 +357,7 @@ async function benchRateShopping(dialect: Dialect) {
 }
 
 function table(): string {
-  const head = ['database', 'lines/order', 'clients', 'orders/s', 'p50 ms', 'p99 ms', 'errors', 'CPU ms/order', 'floor orders/s', 'floor CPU ms/order', 'API % of floor']
+  const head = ['database', 'lines/order', 'clients', 'orders/s', 'p50 ms', 'p99 ms', 'errors', 'CPU ms/order', 'floor orders/s', 'floor CPU ms/order', 'API % of floor', 'with e-mails: orders/s', 'p99 ms', 'e-mails sent']
   const body = rows.map((r) => [
     r.db === 'sqlite' ? 'SQLite' : 'PostgreSQL',
     String(r.lines),
@@ -334,6 +370,9 @@ function table(): string {
     fmt(r.floor?.ordersPerSecond),
     fmt(r.floor?.cpuMsPerOrder, 2),
     r.api && r.floor ? `${fmt((100 * r.api.ordersPerSecond) / r.floor.ordersPerSecond)} %` : '–',
+    fmt(r.withWorkers?.ordersPerSecond),
+    fmt(r.withWorkers?.p99, 1),
+    r.withWorkers ? `${fmt(r.withWorkers.emailsSent)} / ${fmt(r.withWorkers.ordersTaken)} orders` : '–',
   ])
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)))
   const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')
@@ -366,10 +405,16 @@ function summary(): string {
   const head = ['section', 'database', 'what', 'throughput', 'p50 ms', 'p99 ms', 'CPU ms/op', 'note']
   const body: string[][] = []
   for (const r of rows) {
-    for (const [side, x] of [['HTTP', r.api], ['floor', r.floor]] as const) {
+    for (const [side, x] of [['HTTP', r.api], ['floor', r.floor], ['e-mails', r.withWorkers]] as const) {
       if (!x) continue
-      const what = side === 'HTTP' ? `POST /v1/orders, ${r.lines} line(s), ${clients} clients` : `orders.create in-process, ${r.lines} line(s)`
-      body.push(['intake', dbName(r.db), what, `${fmt(x.ordersPerSecond)} orders/s`, fmt(x.p50, 1), fmt(x.p99, 1), fmt(x.cpuMsPerOrder, 2), x.errors ? `${x.errors} error(s)` : ''])
+      const what =
+        side === 'HTTP'
+          ? `POST /v1/orders, ${r.lines} line(s), ${clients} clients`
+          : side === 'floor'
+            ? `orders.create in-process, ${r.lines} line(s)`
+            : `POST /v1/orders + e-mails in-process, ${r.lines} line(s)`
+      const note = [x.errors ? `${x.errors} error(s)` : '', r.withWorkers && side === 'e-mails' ? `${fmt(r.withWorkers.emailsSent)} e-mails for ${fmt(r.withWorkers.ordersTaken)} orders` : ''].filter(Boolean).join('; ')
+      body.push(['intake', dbName(r.db), what, `${fmt(x.ordersPerSecond)} orders/s`, fmt(x.p50, 1), fmt(x.p99, 1), fmt(x.cpuMsPerOrder, 2), note])
     }
   }
   for (const r of routingResults) {
@@ -422,6 +467,7 @@ if (rows.length) {
 Ordo order intake: POST /v1/orders over HTTP on loopback vs the floor (orders.create in-process, no HTTP, no zod)
 machine: ${machine}
 each run: ${warmup} s warm-up (the first in a process +${firstWarmup} s), ${seconds} s measured, ${clients} requests in flight (HTTP load: ${client}); ${PRODUCTS} products × 3 warehouses, ${CUSTOMERS} returning customers, paid orders, no backorders
+HTTP: an API process (ORDO_WORKERS=off), as the floor; "with e-mails": the default process, which also builds and sends every order's confirmation e-mail (outbox folder) as orders come in
 `)
   console.log(table())
   const t = targets()
