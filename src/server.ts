@@ -39,7 +39,7 @@ export async function serve(config: Config, opts: { workers: number; onListening
   // On PostgreSQL they get two connections of their own: each of their statements would otherwise
   // queue for a pooled connection behind the API's requests, and under a steady stream of orders
   // the e-mails would fall ever further behind. (SQLite has one writer: there they share it.)
-  const workerConn = config.workers && conn.dialect === 'postgres' && config.database.dialect === 'postgres' ? connect({ ...config.database, poolSize: 2 }) : conn
+  const workerConn = config.workers && config.database.dialect === 'postgres' ? connect({ ...config.database, poolSize: 2 }) : conn
   const workers = config.workers
     ? startWorkers({ conn: workerConn, services: app.services, clock: systemClock, log: app.log, webhooks: config.webhooks, notifications: config.notifications })
     : null

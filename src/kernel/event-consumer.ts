@@ -71,7 +71,7 @@ export function createEventConsumer(o: {
           upTo = Math.min(last, lastSeq + window)
           if (upTo <= lastSeq) return 0
           if (types.length) {
-            const rows = await trx.selectFrom('events').selectAll().where('seq', '>', lastSeq).where('seq', '<=', upTo).where('type', 'in', [...types]).orderBy('seq').execute()
+            const rows = await trx.selectFrom('events').selectAll().where('seq', '>', lastSeq).where('seq', '<=', upTo).where('type', 'in', types).orderBy('seq').execute()
             if (rows.length) await o.handle(trx, rows.map(publishedEvent))
           }
         }
