@@ -8,6 +8,7 @@ import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect } from 'kysely'
 import type { DatabaseConfig } from '../config.js'
 import type { Database } from './database.js'
 import { writeBehindPool } from './write-behind.js'
+import { countWritesOf, type WriteCount } from './transaction.js'
 
 const require = createRequire(import.meta.url)
 
@@ -38,11 +39,13 @@ export function connect(config: DatabaseConfig): Connection {
     raw.pragma('busy_timeout = 5000')
     raw.pragma('foreign_keys = ON')
     raw.pragma('cache_size = -32000')
-    // Group commit runs each use case in a savepoint; SQLite copies every page a savepoint first
+    // Group commit falls back to a savepoint per use case; SQLite copies every page a savepoint first
     // touches into a sub-journal, a temp file by default. In memory it costs a quarter less per order.
     raw.pragma('temp_store = MEMORY')
     const checkpointer = config.file === ':memory:' ? undefined : startCheckpointer(config.file, raw)
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachedStatements(raw) }), plugins })
+    const writes: WriteCount = { n: 0 }
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachedStatements(raw, writes) }), plugins })
+    countWritesOf(db, writes)
     return {
       db,
       dialect: 'sqlite',
@@ -92,20 +95,33 @@ function startCheckpointer(file: string, raw: SQLite.Database): Worker {
  * Kysely's SQLite driver prepares every statement anew; preparing costs more than running a
  * small statement, so keep prepared statements by SQL text. Write transactions start with
  * BEGIN IMMEDIATE: the write lock is taken up front, so two processes sharing the file wait on
- * busy_timeout instead of failing with SQLITE_BUSY half-way through.
+ * busy_timeout instead of failing with SQLITE_BUSY half-way through. Every run of a statement
+ * that writes is counted in `writes`: group commit (transaction.ts) reads it to tell whether a
+ * use case that failed had written anything.
  */
-function cachedStatements(raw: SQLite.Database) {
-  const cache = new Map<string, SQLite.Statement>()
+function cachedStatements(raw: SQLite.Database, writes: WriteCount) {
+  const cache = new Map<string, Pick<SQLite.Statement, 'reader' | 'all' | 'run' | 'iterate'>>()
   return {
     close: () => raw.close(),
     prepare(sql: string) {
       let stmt = cache.get(sql)
       if (!stmt) {
-        stmt = raw.prepare(sql === 'begin' ? 'begin immediate' : sql)
+        const prepared = raw.prepare(sql === 'begin' ? 'begin immediate' : sql)
+        stmt = prepared.readonly ? prepared : countingWrites(prepared, writes)
         if (cache.size > 2000) cache.clear()
         cache.set(sql, stmt)
       }
       return stmt
     },
+  }
+}
+
+/** The statement as Kysely's driver uses it, counting each run in `writes`. */
+function countingWrites(stmt: SQLite.Statement, writes: WriteCount): Pick<SQLite.Statement, 'reader' | 'all' | 'run' | 'iterate'> {
+  return {
+    reader: stmt.reader,
+    all: (...params: unknown[]) => (writes.n++, stmt.all(...params)),
+    run: (...params: unknown[]) => (writes.n++, stmt.run(...params)),
+    iterate: (...params: unknown[]) => (writes.n++, stmt.iterate(...params)),
   }
 }

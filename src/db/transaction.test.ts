@@ -31,6 +31,25 @@ describe.each(DIALECTS)('inTransaction on %s', (dialect) => {
     expect(codes).toEqual(Array.from({ length: 30 }, (_, i) => i).filter((i) => i % 3 !== 0).map((i) => `c${i}`).sort())
   })
 
+  it('runs each use case once when the ones that fail had not written yet', async () => {
+    const runs = new Map<number, number>()
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) =>
+        inTransaction(conn.db, async (trx) => {
+          runs.set(i, (runs.get(i) ?? 0) + 1)
+          const taken = await trx.selectFrom('channels').select('id').where('code', '=', `r${i}`).executeTakeFirst()
+          if (i % 4 === 0 || taken) throw new Error(`use case ${i} refused before writing`)
+          await insertChannel(`r${i}`)(trx)
+          return i
+        }),
+      ),
+    )
+    expect(results.filter((r) => r.status === 'rejected')).toHaveLength(5)
+    expect([...runs.values()].every((n) => n === 1)).toBe(true)
+    const codes = await conn.db.selectFrom('channels').select('code').where('code', 'like', 'r%').execute()
+    expect(codes).toHaveLength(15)
+  })
+
   it('sees its own writes and those of the use cases committed before it', async () => {
     await inTransaction(conn.db, insertChannel('first'))
     const seen = await Promise.all([
