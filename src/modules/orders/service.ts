@@ -546,8 +546,7 @@ export function createOrderService(d: {
         d.catalog.findBySkus(trx, input.lines.map((l) => l.sku), { barcodes: false }),
         d.locations.listAll(trx),
         input.customerId ? d.customers.get(trx, input.customerId).catch(() => undefined) : d.customers.findOrCreate(trx, ctx, input.customer!),
-        // Most orders get a fulfilment order in this same use case: its number comes along.
-        nextNumber(trx, 'SO', { ahead: 'FO' }),
+        nextNumber(trx, 'SO'),
       ])
       const unknown: FieldError[] = input.lines.flatMap((l, i) => (products.has(l.sku) ? [] : [{ path: `lines.${i}.sku`, message: `unknown SKU "${l.sku}"` }]))
       if (unknown.length) throw invalid('order.unknown_sku', `Unknown SKU: ${unknown.map((e) => e.message.slice(13, -1)).join(', ')}.`, unknown)
