@@ -19,6 +19,14 @@ describe('fold', () => {
     ])
     expect(sql).toBe('with w1 as (insert into a (x, y) values ($1, $2)), w2 as (insert into b (x) values ($3)) insert into c (x, y) values ($4, $5), ($6, $7)')
     expect(parameters).toEqual([1, 2, 3, 4, 5, 6, 7])
+    // The same statements again (the text is reused) with other values, and with another row count.
+    expect(fold([{ sql: 'insert into a (x, y) values ($1, $2)', parameters: [8, 9] }, { sql: 'insert into b (x) values ($1)', parameters: [10] }])).toEqual([
+      'with w1 as (insert into a (x, y) values ($1, $2)) insert into b (x) values ($3)',
+      [8, 9, 10],
+    ])
+    expect(fold([{ sql: 'insert into a (x, y) values ($1, $2), ($3, $4)', parameters: [1, 2, 3, 4] }, { sql: 'insert into b (x) values ($1)', parameters: [5] }])[0]).toBe(
+      'with w1 as (insert into a (x, y) values ($1, $2), ($3, $4)) insert into b (x) values ($5)',
+    )
   })
 })
 
