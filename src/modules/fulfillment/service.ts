@@ -126,8 +126,10 @@ export function createFulfillmentService(d: { catalog: CatalogService; locations
      * use case that changes allocations or the order's status, in the same transaction.
      * `allocations` are all units reserved and not yet shipped, per order line × location.
      * `newOrder`: the order was created in this transaction, so it has no fulfilment orders to read.
+     * `events`: the caller records the fulfilment events with its own (one insert instead of two),
+     * so they are added to this list instead of being recorded here.
      */
-    async sync(trx: Trx, ctx: Ctx, order: OrderHeader, allocations: AllocatedUnits[], opts: { newOrder?: boolean } = {}): Promise<void> {
+    async sync(trx: Trx, ctx: Ctx, order: OrderHeader, allocations: AllocatedUnits[], opts: { newOrder?: boolean; events?: NewEvent[] } = {}): Promise<void> {
       const rows = opts.newOrder ? [] : await trx.selectFrom('fulfillmentOrders').selectAll().where('orderId', '=', order.id).orderBy('id').execute()
       if (!rows.length && !allocations.some((a) => a.quantity > 0)) return
       const fos = await withLines(trx, rows)
@@ -206,7 +208,8 @@ export function createFulfillmentService(d: { catalog: CatalogService; locations
         for (const pl of picklists.values()) await savePicklist(trx, pl, at)
       }
       await saveFos(trx, fos, at)
-      await recordEvents(trx, ctx, events)
+      if (opts.events) opts.events.push(...events)
+      else await recordEvents(trx, ctx, events)
     },
 
     async get(db: Db | Trx, ref: string): Promise<FulfillmentOrder> {

@@ -412,13 +412,15 @@ export function createOrderService(d: {
   }
 
   /** Records the order's events, then lets its fulfilment orders follow (their events come after the cause). */
-  async function recordAndSync(trx: Trx, ctx: Ctx, o: Loaded, events: NewEvent[]) {
-    await recordEvents(trx, ctx, events)
-    await syncFulfillment(trx, ctx, o)
+  /** Records the order's events and brings its fulfilment orders in line; their events and the order's go in one insert. */
+  async function recordAndSync(trx: Trx, ctx: Ctx, o: Loaded, events: NewEvent[], opts: { newOrder?: boolean } = {}) {
+    const all = [...events]
+    await syncFulfillment(trx, ctx, o, { ...opts, events: all })
+    await recordEvents(trx, ctx, all)
   }
 
   /** Fulfilment orders follow the order's allocations and status; called wherever those are written. */
-  function syncFulfillment(trx: Trx, ctx: Ctx, o: Loaded, opts: { newOrder?: boolean } = {}) {
+  function syncFulfillment(trx: Trx, ctx: Ctx, o: Loaded, opts: { newOrder?: boolean; events?: NewEvent[] } = {}) {
     const header: OrderHeader = {
       id: o.row.id,
       number: o.row.number,
@@ -628,23 +630,28 @@ export function createOrderService(d: {
       if (o.allocations.length) await writeBehind(trx, compiledInsert(trx, 'orderAllocations', o.allocations))
       await writeHolds(trx, holds)
       const locs = new Map(locations.map((l) => [l.id, l.code]))
-      await recordEvents(trx, ctx, [
-        { type: 'order.created', entity: 'order', entityId: orderId, orderId, to: 'pending', data: { number: o.row.number, channel: channel.code, externalId: o.row.externalId, total: totals.total, currency } },
-        status === 'confirmed'
-          ? { type: 'order.confirmed', entity: 'order', entityId: orderId, orderId, from: 'pending', to: 'confirmed', reason: 'verification passed' }
-          : {
-              type: 'order.held',
-              entity: 'order',
-              entityId: orderId,
-              orderId,
-              from: 'pending',
-              to: 'on_hold',
-              reason: holds.added.map((h) => h.detail).join(' '),
-              data: { holds: holds.added.map((h) => ({ id: h.id, code: h.code, detail: h.detail })) },
-            },
-        ...allocationEvents(o, reserved, backordered, locs, null),
-      ])
-      await syncFulfillment(trx, ctx, o, { newOrder: true })
+      await recordAndSync(
+        trx,
+        ctx,
+        o,
+        [
+          { type: 'order.created', entity: 'order', entityId: orderId, orderId, to: 'pending', data: { number: o.row.number, channel: channel.code, externalId: o.row.externalId, total: totals.total, currency } },
+          status === 'confirmed'
+            ? { type: 'order.confirmed', entity: 'order', entityId: orderId, orderId, from: 'pending', to: 'confirmed', reason: 'verification passed' }
+            : {
+                type: 'order.held',
+                entity: 'order',
+                entityId: orderId,
+                orderId,
+                from: 'pending',
+                to: 'on_hold',
+                reason: holds.added.map((h) => h.detail).join(' '),
+                data: { holds: holds.added.map((h) => ({ id: h.id, code: h.code, detail: h.detail })) },
+              },
+          ...allocationEvents(o, reserved, backordered, locs, null),
+        ],
+        { newOrder: true },
+      )
       if (opts.idempotencyKey) await saveIdempotent(trx, ctx.actor.id, opts.idempotencyKey, requestHash, 'order', orderId, at)
       return { order: shape(o, { channel: channel.code, customer, locationCodes: locs }), replayed: false }
     },
