@@ -1,6 +1,6 @@
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DIALECTS, freshConnection } from '../../test/helpers.js'
-import { sql } from 'kysely'
 import { connect } from '../db/connection.js'
 import { inTransaction } from '../db/transaction.js'
 import { nextNumber } from './numbers.js'
