@@ -432,7 +432,7 @@ function summary(): string {
           ? `POST /v1/orders, ${r.lines} line(s), ${clients} clients`
           : side === 'floor'
             ? `orders.create in-process, ${r.lines} line(s)`
-            : `POST /v1/orders + e-mails in-process, ${r.lines} line(s)`
+            : `POST /v1/orders with e-mails, ${r.lines} line(s)`
       const note = [x.errors ? `${x.errors} error(s)` : '', r.withWorkers && side === 'e-mails' ? `${fmt(r.withWorkers.emailsSent)} e-mails for ${fmt(r.withWorkers.ordersTaken)} orders` : ''].filter(Boolean).join('; ')
       body.push(['intake', dbName(r.db), what, `${fmt(x.ordersPerSecond)} orders/s`, fmt(x.p50, 1), fmt(x.p99, 1), fmt(x.cpuMsPerOrder, 2), note])
     }

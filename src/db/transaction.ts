@@ -140,6 +140,7 @@ class GroupCommitter {
 
   /** Runs each use case in its own savepoint, so that one that fails is rolled back alone. */
   private async withSavepoints(trx: Trx, batch: Job[], outcomes: Outcome[]) {
+    // Alone, a use case needs none: its failure rolls back the transaction, and runBatch rejects it.
     if (batch.length === 1) {
       outcomes.push({ ok: true, value: await batch[0].fn(trx) })
       return

@@ -96,6 +96,8 @@ export function createNotifier(d: {
   const batchSize = d.batchSize ?? 50
   const ctx = (): Ctx => ({ actor: systemActor, clock: d.clock })
   const domain = /@([^>\s]+)>?\s*$/.exec(d.mailFrom)?.[1] ?? 'ordo.local'
+  // Stable per notification, so a re-sent message is recognisably the same one (mailsSent stores the same).
+  const messageIdOf = (id: string) => `<${id}@${domain}>`
   const consumer = createEventConsumer({
     db: d.db,
     dialect: d.dialect,
@@ -122,7 +124,7 @@ export function createNotifier(d: {
     const outcomes = await Promise.all(
       claimed.map(async (n): Promise<{ ok: true } | { ok: false; error: string }> => {
         try {
-          await d.mailer.send({ messageId: `<${n.id}@${domain}>`, from: d.mailFrom, to: n.recipient, subject: n.subject, text: n.textBody, html: n.htmlBody })
+          await d.mailer.send({ messageId: messageIdOf(n.id), from: d.mailFrom, to: n.recipient, subject: n.subject, text: n.textBody, html: n.htmlBody })
           return { ok: true }
         } catch (err) {
           return { ok: false, error: (err as Error).message || String(err) }
@@ -141,7 +143,10 @@ export function createNotifier(d: {
         const attempts = n.attempts + 1
         const next = !outcome.ok && attempts <= schedule.length ? new Date(after.getTime() + schedule[attempts - 1]).toISOString() : null
         // A claim that expired was taken over by another process: that outcome is the other process's to record.
-        if (outcome.ok ? !recorded.has(n.id) : Number((await trx.executeQuery(mailFailed(trx, { id: n.id, lease, attempts, at, error: outcome.error, next }))).numAffectedRows) !== 1) continue
+        const held = outcome.ok
+          ? recorded.has(n.id)
+          : Number((await trx.executeQuery(mailFailed(trx, { id: n.id, lease, attempts, at, error: outcome.error, next }))).numAffectedRows) === 1
+        if (!held) continue
         events.push({
           type: outcome.ok ? 'notification.sent' : 'notification.failed',
           entity: 'notification',
@@ -150,7 +155,7 @@ export function createNotifier(d: {
           from: n.status,
           to: outcome.ok ? 'sent' : 'failed',
           reason: outcome.ok ? null : outcome.error,
-          data: { template: n.template, to: n.recipient, attempts, ...(outcome.ok ? { messageId: `<${n.id}@${domain}>` } : { nextAttemptAt: next }) },
+          data: { template: n.template, to: n.recipient, attempts, ...(outcome.ok ? { messageId: messageIdOf(n.id) } : { nextAttemptAt: next }) },
         })
       }
       await recordEvents(trx, ctx(), events)

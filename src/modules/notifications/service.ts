@@ -238,11 +238,7 @@ export function createNotificationService(d: {
       // The orders and the confirmations already queued, each read once for the batch.
       const confirmations = wanted.filter((w) => w.template === 'order.confirmed').map((w) => w.orderId)
       const [orders, confirmed, links] = await Promise.all([
-        d.orders.getMany(
-          trx,
-          ctx,
-          wanted.map((w) => w.orderId),
-        ),
+        d.orders.getMany(trx, ctx, wanted.map((w) => w.orderId)),
         confirmations.length
           ? trx.selectFrom('notifications').select('orderId').where('template', '=', 'order.confirmed').where('orderId', 'in', [...new Set(confirmations)]).execute()
           : [],

@@ -125,14 +125,14 @@ export const BUILT_IN_TEMPLATES: Record<TemplateEvent, TemplateContent> = {
   },
 }
 
+/** Every event type `templateFor` may give a template for: the only events the notifier reads. */
+export const MAIL_EVENT_TYPES: readonly string[] = [...TEMPLATE_EVENTS, 'order.released', 'refund.succeeded']
+
 /**
  * The template an event sends, if any. A held order that is released to `confirmed` gets the
  * confirmation it did not get when it was placed; a refund the payment provider confirmed
  * (`refund.succeeded`) is the refund the customer is told about.
  */
-/** Every event type `templateFor` may give a template for: the only events the notifier reads. */
-export const MAIL_EVENT_TYPES: readonly string[] = [...TEMPLATE_EVENTS, 'order.released', 'refund.succeeded']
-
 export function templateFor(e: { type: string; to: string | null }): TemplateEvent | undefined {
   if (e.type === 'order.released' && e.to === 'confirmed') return 'order.confirmed'
   if (e.type === 'refund.succeeded') return 'refund.issued'

@@ -228,10 +228,7 @@ export function createOrderService(d: {
       db.selectFrom('orderAllocations').selectAll().where('orderId', 'in', ids).orderBy('id').execute(),
       db.selectFrom('orderHolds').selectAll().where('orderId', 'in', ids).orderBy('id').execute(),
       d.locations.listAll(db),
-      d.customers.getMany(
-        db,
-        rows.map((r) => r.customerId),
-      ),
+      d.customers.getMany(db, rows.map((r) => r.customerId)),
     ])
     const group = <T extends { orderId: string }>(list: T[]) => {
       const m = new Map<string, T[]>()
@@ -411,8 +408,7 @@ export function createOrderService(d: {
     Object.assign(o.row, patch, { fulfillmentStatus, version: version + 1, updatedAt: at })
   }
 
-  /** Records the order's events, then lets its fulfilment orders follow (their events come after the cause). */
-  /** Records the order's events and brings its fulfilment orders in line; their events and the order's go in one insert. */
+  /** Records the order's events and lets its fulfilment orders follow: one insert, the fulfilment events after their cause. */
   async function recordAndSync(trx: Trx, ctx: Ctx, o: Loaded, events: NewEvent[], opts: { newOrder?: boolean } = {}) {
     const all = [...events]
     await syncFulfillment(trx, ctx, o, { ...opts, events: all })
