@@ -1,4 +1,5 @@
 import { PostgresAdapter, type Compilable, type CompiledQuery, type PostgresPool, type PostgresPoolClient, type PostgresQueryResult } from 'kysely'
+import type { Writable } from 'node:stream'
 import type pg from 'pg'
 import type { Trx } from './transaction.js'
 import { isStalePreparedStatement, StatementNames } from './prepared.js'
@@ -66,6 +67,7 @@ class WriteBehindClient {
   private failure: unknown = undefined
   /** A BEGIN sent without waiting: the transaction's first statement follows it on the wire. */
   private opening: Promise<unknown> | undefined
+  private corked = false
   constructor(
     private readonly raw: pg.PoolClient,
     private readonly names: StatementNames,
@@ -94,6 +96,7 @@ class WriteBehindClient {
       this.inTransaction = true
       // The pool's clients pipeline: BEGIN goes out now, the first statement right behind it, and
       // BEGIN's own outcome is read with that statement's.
+      this.corkForTick()
       const opening = this.raw.query(text, parameters as unknown[])
       opening.catch(() => {})
       this.opening = opening
@@ -150,6 +153,7 @@ class WriteBehindClient {
   private async send(text: string, parameters: readonly unknown[]): Promise<PostgresQueryResult<unknown>> {
     const name = this.names.nameOf(text)
     const values = parameters as unknown[]
+    this.corkForTick()
     const result = (name === undefined ? this.raw.query(text, values) : this.raw.query({ name, text, values })) as Promise<PostgresQueryResult<unknown>>
     if (name !== undefined) result.catch((err) => isStalePreparedStatement(err) && this.names.forget(text))
     const opening = this.opening
@@ -168,6 +172,22 @@ class WriteBehindClient {
     return result.catch((err) => {
       if (!isStalePreparedStatement(err)) throw err
       return this.raw.query(text, values) as Promise<PostgresQueryResult<unknown>>
+    })
+  }
+
+  /**
+   * pg writes each statement to the socket on its own (one syscall, one wake-up of the server);
+   * statements sent in the same tick (BEGIN and the first statement, the reads a use case sends
+   * together) go out in one write when the socket is corked until the tick ends.
+   */
+  private corkForTick() {
+    if (this.corked) return
+    const stream = (this.raw as unknown as { connection: { stream: Writable } }).connection.stream
+    this.corked = true
+    stream.cork()
+    process.nextTick(() => {
+      this.corked = false
+      stream.uncork()
     })
   }
 
