@@ -20,7 +20,7 @@ import { createExceptionService, exceptionSettings } from './modules/exceptions/
 /** The composition root: plain services built from factories, dependencies passed by hand. */
 export function createServices(d: { clock: Clock; apiKeyCacheSeconds: number }) {
   const channels = createChannelService()
-  const catalog = createCatalogService()
+  const catalog = createCatalogService({ clock: d.clock })
   // A deactivated location's open work is routed elsewhere by order management.
   const locations = createLocationService({ listener: () => orders.locationListener })
   const customers = createCustomerService()

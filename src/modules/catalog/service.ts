@@ -2,6 +2,8 @@ import { sql, type Selectable, type SqlBool } from 'kysely'
 import type { Db } from '../../db/connection.js'
 import type { Trx } from '../../db/transaction.js'
 import { compiledQuery } from '../../db/compiled.js'
+import { MASTER_DATA_TTL_MS } from '../../kernel/cache.js'
+import type { Clock } from '../../kernel/clock.js'
 import type { Ctx } from '../../kernel/context.js'
 import { AppError, conflict, notFound } from '../../kernel/errors.js'
 import { recordEvent } from '../../kernel/events.js'
@@ -54,7 +56,8 @@ const barcodeTaken = (barcodes: string[], input: string[], sku?: string) =>
     barcodes.map((b) => ({ path: `barcodes.${input.indexOf(b)}`, message: `"${b}" is taken`, code: 'taken' })),
   )
 
-export function createCatalogService() {
+/** `clock` times the product cache (tests move it on). */
+export function createCatalogService(d: { clock: Clock }) {
   /** Barcodes of the given products, in their stored order. */
   async function barcodesOf(db: Db | Trx, productIds: string[]): Promise<Map<string, string[]>> {
     const byProduct = new Map<string, string[]>(productIds.map((id) => [id, []]))
@@ -107,6 +110,8 @@ export function createCatalogService() {
     }
   }
 
+  const bySku = productCache(MASTER_DATA_TTL_MS, () => d.clock.now().getTime())
+
   async function findRow(db: Db | Trx, skuOrId: string): Promise<ProductRow | undefined> {
     const rows = await db
       .selectFrom('products')
@@ -133,6 +138,7 @@ export function createCatalogService() {
   return {
     async create(trx: Trx, ctx: Ctx, input: CreateProductBody): Promise<Product> {
       const at = ctx.clock.now().toISOString()
+      bySku.changed()
       await assertBarcodesFree(trx, input.barcodes)
       const row: ProductRow = {
         id: newId('prd'),
@@ -170,6 +176,7 @@ export function createCatalogService() {
       if (!current) throw notFound('product', skuOrId)
       if (ifMatch !== undefined && ifMatch !== current.version) throw versionMismatch(current.version)
       if (input.barcodes) await assertBarcodesFree(trx, input.barcodes, current.id)
+      bySku.changed()
       const patch = {
         ...(input.name !== undefined && { name: input.name }),
         ...(input.weightGrams !== undefined && { weightGrams: input.weightGrams }),
@@ -222,14 +229,22 @@ export function createCatalogService() {
     /**
      * Products by SKU (one query for the products, one for their barcodes), keyed by SKU; unknown
      * SKUs are absent. `barcodes: false` skips the barcode query and leaves `barcodes` empty, for
-     * callers that never look at them (order intake: a query saved on every order).
+     * callers that never look at them (order intake: a query saved on every order), and answers
+     * from the master-data cache where it can (below). The products returned are shared: read them, never change them.
      */
     async findBySkus(db: Db | Trx, skus: string[], opts?: { barcodes?: boolean }): Promise<Map<string, Product>> {
       const unique = [...new Set(skus)]
+      const found = new Map<string, Product>()
+      const cached = opts?.barcodes === false
+      const missing = cached ? unique.filter((sku) => !bySku.take(sku, found)) : unique
       const rows: ProductRow[] = []
-      for (const part of chunks(unique)) rows.push(...((await db.executeQuery(productsBySku(db, { skus: part }))).rows as ProductRow[]))
-      const products = opts?.barcodes === false ? rows.map((r) => toProduct(r, [])) : await withBarcodes(db, rows)
-      return new Map(products.map((p) => [p.sku, p]))
+      for (const part of chunks(missing)) rows.push(...((await db.executeQuery(productsBySku(db, { skus: part }))).rows as ProductRow[]))
+      const products = cached ? rows.map((r) => toProduct(r, [])) : await withBarcodes(db, rows)
+      for (const p of products) {
+        found.set(p.sku, p)
+        if (cached) bySku.keep(p)
+      }
+      return found
     },
 
     /** Products by id, keyed by id; unknown ids are absent. */
@@ -249,3 +264,34 @@ export function createCatalogService() {
 }
 
 export type CatalogService = ReturnType<typeof createCatalogService>
+
+/**
+ * Products as order intake reads them (price, active, tax code, weight), kept per SKU for
+ * `ttlMs` like the other master data: another process's change shows within it. A change made in
+ * this process empties the cache and keeps it from filling for `ttlMs`, so that a product read
+ * inside a transaction that then rolls back (created and ordered in one batch) is not kept.
+ * Unknown SKUs are never kept: a product created elsewhere is found at once.
+ */
+function productCache(ttlMs: number, now: () => number) {
+  const entries = new Map<string, { product: Product; until: number }>()
+  let quietUntil = 0
+  return {
+    /** Adds the product kept for `sku` to `into`; false when there is none (or it is too old). */
+    take(sku: string, into: Map<string, Product>): boolean {
+      const hit = entries.get(sku)
+      if (!hit || hit.until <= now()) return false
+      into.set(sku, hit.product)
+      return true
+    },
+    keep(product: Product) {
+      const t = now()
+      if (t < quietUntil) return
+      if (entries.size >= 100_000) entries.clear()
+      entries.set(product.sku, { product, until: t + ttlMs })
+    },
+    changed() {
+      entries.clear()
+      quietUntil = now() + ttlMs
+    },
+  }
+}

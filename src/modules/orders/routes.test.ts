@@ -354,6 +354,29 @@ describe.each(DIALECTS)('orders on %s', (dialect) => {
     expect((await t.call('GET', '/v1/events', { key: mp })).statusCode).toBe(403)
   })
 
+  it('takes a product change made through the API on the very next order, and finds a SKU created right after an order named it unknown', async () => {
+    await post('/v1/products', { sku: 'CAP-RED', name: 'Red cap', price: { amount: 1500, currency: 'EUR' } })
+    await stock(t, 'CAP-RED', 'BER', 10)
+    // Past the quiet spell after a product write, so that orders fill the product cache.
+    t.clock.advance(3_000)
+    const cap = (unitPrice?: number) => orderBody({ lines: [{ sku: 'CAP-RED', quantity: 1, ...(unitPrice ? { unitPrice } : {}) }] })
+    expect((await post('/v1/orders', cap())).json().lines[0].unitPrice).toBe(1500)
+
+    expect((await t.call('PATCH', '/v1/products/CAP-RED', { body: { price: { amount: 1700, currency: 'EUR' } } })).statusCode).toBe(200)
+    const repriced = (await post('/v1/orders', cap(1500))).json()
+    expect(repriced.status).toBe('on_hold')
+    expect(repriced.holds.map((h: { code: string }) => h.code)).toEqual(['price'])
+    expect((await post('/v1/orders', cap())).json().lines[0].unitPrice).toBe(1700)
+
+    expect((await t.call('PATCH', '/v1/products/CAP-RED', { body: { active: false } })).statusCode).toBe(200)
+    expect((await post('/v1/orders', cap())).json().holds.map((h: { code: string }) => h.code)).toContain('item')
+
+    expect((await post('/v1/orders', orderBody({ lines: [{ sku: 'CAP-BLUE', quantity: 1 }] }))).statusCode).toBe(422)
+    await post('/v1/products', { sku: 'CAP-BLUE', name: 'Blue cap', price: { amount: 1500, currency: 'EUR' } })
+    expect((await post('/v1/orders', orderBody({ lines: [{ sku: 'CAP-BLUE', quantity: 1 }] }))).statusCode).toBe(201)
+    await checkClean()
+  })
+
   it('never oversells: 50 simultaneous single-unit orders against 10 units allocate exactly 10', async () => {
     await t.call('POST', '/v1/products', { body: { sku: 'HOT-1', name: 'Hot item', price: { amount: 1000, currency: 'EUR' } } })
     await stock(t, 'HOT-1', 'BER', 6)
