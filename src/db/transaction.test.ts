@@ -50,6 +50,24 @@ describe.each(DIALECTS)('inTransaction on %s', (dialect) => {
     expect(codes).toHaveLength(15)
   })
 
+  // Group commit is SQLite's (one writer); on PostgreSQL each use case has its own transaction.
+  it.skipIf(dialect === 'postgres')('gathers use cases that arrive over consecutive turns of the event loop into one transaction', async () => {
+    const transactions = new Set<unknown>()
+    const pending: Promise<number>[] = []
+    for (let i = 0; i < 6; i++) {
+      pending.push(
+        inTransaction(conn.db, async (trx) => {
+          transactions.add(trx)
+          await insertChannel(`g${i}`)(trx)
+          return i
+        }),
+      )
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+    expect(await Promise.all(pending)).toEqual([0, 1, 2, 3, 4, 5])
+    expect(transactions.size).toBe(1)
+  })
+
   it('sees its own writes and those of the use cases committed before it', async () => {
     await inTransaction(conn.db, insertChannel('first'))
     const seen = await Promise.all([

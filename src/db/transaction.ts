@@ -51,6 +51,8 @@ const groupCommitterOf = (db: Db) => {
 
 type Outcome = { ok: true; value: unknown } | { ok: false; err: unknown }
 
+const MAX_BATCH = 64
+
 /** Thrown to roll back a batch in which a use case failed after writing. */
 const DIRTY_FAILURE = Symbol('a use case failed after writing')
 
@@ -92,7 +94,17 @@ class GroupCommitter {
 
   private async drain() {
     try {
-      while (this.queue.length) await this.runBatch(this.queue.splice(0, 64))
+      while (this.queue.length) {
+        // Requests still arriving join this batch: wait a turn of the event loop (which reads the
+        // sockets that are ready) as long as the last one brought more. A batch runs to its
+        // commit without yielding, so the requests that arrive meanwhile would otherwise start
+        // the next one a few at a time, each paying a whole commit.
+        for (let seen = 0; this.queue.length > seen && this.queue.length < MAX_BATCH; ) {
+          seen = this.queue.length
+          await new Promise((resolve) => setImmediate(resolve))
+        }
+        await this.runBatch(this.queue.splice(0, MAX_BATCH))
+      }
     } finally {
       this.running = false
     }
