@@ -1,14 +1,33 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DIALECTS, freshConnection } from '../../test/helpers.js'
-import { compiledInsert } from './compiled.js'
+import { compiledInsert, compiledQuery } from './compiled.js'
 import type { Connection } from './connection.js'
 import { inTransaction, type Trx } from './transaction.js'
-import { fold, writeBehind } from './write-behind.js'
+import { fold, readAhead, writeBehind } from './write-behind.js'
 
 const channel = (code: string) => ({ id: `ch_${code}`, code, name: `Channel ${code}`, type: 'web', active: 1, createdAt: 'now', updatedAt: 'now' })
 const key = (code: string, channelId: string) => ({ id: `key_${code}`, name: code, role: 'channel', channelId, prefix: code, keyHash: `hash-${code}`, createdAt: 'now', revokedAt: null })
+const channelsNamed = compiledQuery((db, p: { codes: string[] }) => db.selectFrom('channels').select(['code', 'name']).where('code', 'in', p.codes).orderBy('code'))
 const codes = async (db: Connection['db'] | Trx) => (await db.selectFrom('channels').select('code').orderBy('code').execute()).map((r) => r.code)
+
+/** The text of every statement pg sends while `run` runs (none on SQLite). */
+async function sentTexts(run: () => Promise<unknown>): Promise<string[]> {
+  const texts: string[] = []
+  const realQuery = pg.Client.prototype.query
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    // Repeated statements go out prepared: { name, text, values }.
+    const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string } | undefined)?.text
+    if (text) texts.push(text)
+    return Reflect.apply(realQuery, this, args)
+  } as typeof realQuery
+  try {
+    await run()
+  } finally {
+    pg.Client.prototype.query = realQuery
+  }
+  return texts
+}
 
 describe('fold', () => {
   it('moves each statement’s parameters past the ones before it', () => {
@@ -59,16 +78,9 @@ describe.each(DIALECTS)('writeBehind on %s', (dialect) => {
   })
 
   it('sends what it holds in front of the next statement that reads none of its tables, in one round trip', async () => {
-    const queries: string[] = []
-    const realQuery = pg.Client.prototype.query
-    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-      // Repeated statements go out prepared: { name, text, values }.
-      const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string } | undefined)?.text
-      if (text) queries.push(text)
-      return Reflect.apply(realQuery, this, args)
-    } as typeof realQuery
-    try {
-      const result = await inTransaction(conn.db, async (trx) => {
+    let result: unknown
+    const queries = await sentTexts(async () => {
+      result = await inTransaction(conn.db, async (trx) => {
         await writeBehind(trx, compiledInsert(trx, 'channels', [channel('cr1')]))
         await writeBehind(trx, compiledInsert(trx, 'apiKeys', [key('cr1', 'ch_cr1')]))
         // Reads neither table: carries both inserts.
@@ -78,10 +90,8 @@ describe.each(DIALECTS)('writeBehind on %s', (dialect) => {
         const seen = await trx.updateTable('channels').set({ name: 'seen' }).where('code', 'in', ['cr1', 'cr2']).executeTakeFirst()
         return { carried: Number(carried.n), updated: Number(seen.numUpdatedRows) }
       })
-      expect(result).toEqual({ carried: 0, updated: 2 })
-    } finally {
-      pg.Client.prototype.query = realQuery
-    }
+    })
+    expect(result).toEqual({ carried: 0, updated: 2 })
     if (dialect === 'postgres') {
       const mine = queries.filter((q) => !q.startsWith('begin') && !q.startsWith('commit'))
       expect(mine).toHaveLength(3)
@@ -102,6 +112,35 @@ describe.each(DIALECTS)('writeBehind on %s', (dialect) => {
     // The connection is clean for the next use case.
     await inTransaction(conn.db, (trx) => writeBehind(trx, compiledInsert(trx, 'channels', [channel('cm2')])))
     expect((await codes(conn.db)).filter((c) => c.startsWith('cm'))).toEqual(['cm0', 'cm2'])
+  })
+
+  it('answers a read made after the same read was sent ahead with its result, in one round trip with the statements between', async () => {
+    await inTransaction(conn.db, (trx) => writeBehind(trx, compiledInsert(trx, 'channels', [channel('ra1'), channel('ra2')])))
+    const texts = await sentTexts(() =>
+      inTransaction(conn.db, async (trx) => {
+        await readAhead(trx, channelsNamed(trx, { codes: ['ra1', 'ra2'] }))
+        const between = await trx.selectFrom('locations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+        const rows = (await trx.executeQuery(channelsNamed(trx, { codes: ['ra1', 'ra2'] }))).rows
+        // Another read of the same text, other values: not the one sent ahead, so it runs.
+        const other = (await trx.executeQuery(channelsNamed(trx, { codes: ['ra2'] }))).rows
+        expect({ n: Number(between.n), rows, other }).toEqual({ n: 0, rows: [{ code: 'ra1', name: 'Channel ra1' }, { code: 'ra2', name: 'Channel ra2' }], other: [{ code: 'ra2', name: 'Channel ra2' }] })
+      }),
+    )
+    // On PostgreSQL the read goes out before the statement between, and only the other read follows.
+    if (dialect === 'postgres') expect(texts.filter((q) => q.startsWith('select')).map((q) => q.slice(0, 13))).toEqual(['select "code"', 'select count(', 'select "code"'])
+  })
+
+  it('discards a read sent ahead once the use case writes before making it, so the read sees the write', async () => {
+    await inTransaction(conn.db, (trx) => writeBehind(trx, compiledInsert(trx, 'channels', [channel('rb1')])))
+    const rows = await inTransaction(conn.db, async (trx) => {
+      await readAhead(trx, channelsNamed(trx, { codes: ['rb1'] }))
+      await trx.updateTable('channels').set({ name: 'renamed' }).where('code', '=', 'rb1').execute()
+      return (await trx.executeQuery(channelsNamed(trx, { codes: ['rb1'] }))).rows
+    })
+    expect(rows).toEqual([{ code: 'rb1', name: 'renamed' }])
+    // Outside a transaction nothing is sent ahead, and the read runs as usual.
+    await readAhead(conn.db as unknown as Trx, channelsNamed(conn.db, { codes: ['rb1'] }))
+    expect((await conn.db.executeQuery(channelsNamed(conn.db, { codes: ['rb1'] }))).rows).toEqual([{ code: 'rb1', name: 'renamed' }])
   })
 
   it('drops what was held after a savepoint that is rolled back to', async () => {

@@ -32,7 +32,20 @@ export async function writeBehind(trx: Trx, query: Compilable<unknown> | Compile
   await trx.executeQuery({ ...compiled, sql: MARK + compiled.sql })
 }
 
+/**
+ * Read-ahead, the other half: a read the use case will make shortly, sent now without waiting
+ * for it, so that it travels with the statements that go out before it (on a small machine each
+ * round trip's socket write and wake-up of the server costs more than the read). The read made
+ * later with the same SQL and parameters, in the same transaction, gets this one's result. Only
+ * for reads that may see the data as of the moment they are sent: a statement that writes, sent
+ * or held before the read is made, discards it (the read then runs as usual).
+ */
+export async function readAhead(trx: Trx, query: CompiledQuery): Promise<void> {
+  if (trx.getExecutor().adapter instanceof PostgresAdapter) await trx.executeQuery({ ...query, sql: AHEAD + query.sql })
+}
+
 const MARK = '/* write-behind */ '
+const AHEAD = '/* read-ahead */ '
 /** PostgreSQL's limit is 65,535 bind parameters per statement; a flush stays well below it. */
 const MAX_PARAMETERS = 30_000
 const HELD: PostgresQueryResult<never> = { command: 'INSERT', rowCount: 0, rows: [] }
@@ -67,6 +80,8 @@ class WriteBehindClient {
   private failure: unknown = undefined
   /** A BEGIN sent without waiting: the transaction's first statement follows it on the wire. */
   private opening: Promise<unknown> | undefined
+  /** A read sent ahead (`readAhead`), waiting for the use case to make it. */
+  private ahead: { read: Held; result: Promise<PostgresQueryResult<unknown>> } | undefined
   private corked = false
   constructor(
     private readonly raw: pg.PoolClient,
@@ -75,6 +90,23 @@ class WriteBehindClient {
 
   async query(sql: string, parameters: readonly unknown[] = []): Promise<PostgresQueryResult<unknown>> {
     let text = sql
+    if (text.startsWith(AHEAD)) {
+      if (this.inTransaction && this.failure === undefined && !this.held.length) {
+        const read: Held = { sql: text.slice(AHEAD.length), parameters }
+        const result = this.send(read.sql, parameters)
+        result.catch(() => {})
+        this.ahead = { read, result }
+      }
+      return HELD
+    }
+    if (this.ahead) {
+      const { read, result } = this.ahead
+      if (read.sql === text && sameValues(read.parameters, parameters)) {
+        this.ahead = undefined
+        return result
+      }
+      if (!text.startsWith('select ')) this.ahead = undefined
+    }
     if (text.startsWith(MARK)) {
       if (this.inTransaction && this.failure === undefined) {
         const held = text.slice(MARK.length)
@@ -142,6 +174,7 @@ class WriteBehindClient {
   }
 
   release() {
+    this.ahead = undefined
     this.held = []
     this.inTransaction = false
     this.failure = undefined
@@ -213,6 +246,8 @@ class WriteBehindClient {
     }
   }
 }
+
+const sameValues = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((v, i) => v === b[i])
 
 /** `with w1 as (<insert 1>), w2 as (<insert 2>) <insert 3>`, each statement's `$n` moved past the ones before it. */
 export function fold(batch: Held[]): [string, unknown[]] {

@@ -2,7 +2,7 @@ import { sql, type Selectable } from 'kysely'
 import type { Db } from '../../db/connection.js'
 import type { Trx } from '../../db/transaction.js'
 import { compiledInsert, compiledQuery } from '../../db/compiled.js'
-import { writeBehind } from '../../db/write-behind.js'
+import { readAhead, writeBehind } from '../../db/write-behind.js'
 import { actorLabel, type Ctx } from '../../kernel/context.js'
 import { AppError, invalid } from '../../kernel/errors.js'
 import { recordEvent } from '../../kernel/events.js'
@@ -231,6 +231,11 @@ export function createInventoryService(d: { catalog: CatalogService; locations: 
     },
 
     /** Available units (on hand − reserved) of these products at every location, in one query. */
+    /** Sends `availability`'s read ahead (PostgreSQL; write-behind.ts), to travel with the statements before it. */
+    async availabilityAhead(trx: Trx, productIds: string[]): Promise<void> {
+      if (productIds.length) await readAhead(trx, levelsOf(trx, { productIds: [...new Set(productIds)] }))
+    },
+
     async availability(db: Db | Trx, productIds: string[]): Promise<Map<string, number>> {
       const map = new Map<string, number>()
       if (!productIds.length) return map
