@@ -28,8 +28,16 @@ describe.each(DIALECTS)('compiled statements on %s', (dialect) => {
     // A row with a value left undefined (the column's default) is compiled as Kysely would.
     const partial = { ...channel('cmp5'), active: undefined as unknown as number }
     expect(compiledInsert(conn.db, 'channels', [partial]).sql).not.toContain('"active"')
+    // The same table and columns in another order: compiled as a shape of its own.
+    const reordered = (code: string) => {
+      const { id, ...rest } = channel(code)
+      return { ...rest, id }
+    }
+    expect(compiledInsert(conn.db, 'channels', [channel('cmp6')]).sql).toBe(conn.db.insertInto('channels').values([channel('cmp6')]).compile().sql)
+    expect(compiledInsert(conn.db, 'channels', [reordered('cmp6')]).sql).toBe(conn.db.insertInto('channels').values([reordered('cmp6')]).compile().sql)
+    await conn.db.executeQuery(compiledInsert(conn.db, 'channels', [reordered('cmp6')]))
     const codes = await conn.db.selectFrom('channels').select('code').where('code', 'like', 'cmp%').orderBy('code').execute()
-    expect(codes.map((r) => r.code)).toEqual(['cmp1', 'cmp2', 'cmp3', 'cmp4'])
+    expect(codes.map((r) => r.code)).toEqual(['cmp1', 'cmp2', 'cmp3', 'cmp4', 'cmp6'])
   })
 
   it('binds a query’s placeholders per call, keeps its constants, and maps the result’s columns', async () => {

@@ -27,20 +27,28 @@ export function compiledInsert<T extends Table>(db: Trx | Db, table: T, rows: re
     }
   }
   const dialect = db.getExecutor().adapter instanceof PostgresAdapter ? 'pg' : 'sqlite'
-  const key = `${dialect}|${table}|${rows.length}|${columns.join(',')}`
-  let template = templates.get(key)
-  if (template === undefined) {
-    template = compileTemplate(db, table, columns, rows.length)
-    if (templates.size >= MAX_TEMPLATES) templates.clear()
-    templates.set(key, template)
+  // Keyed without the column list (joining thirty names and hashing the result cost more than the
+  // rest of the call); the shapes under a key are told apart by their columns, compared in order.
+  const key = `${dialect}|${table}|${rows.length}`
+  let shapes = templates.get(key)
+  let shape = shapes?.find((s) => s.columns.length === columns.length && s.columns.every((c, i) => c === columns[i]))
+  if (!shape) {
+    shape = { columns, template: compileTemplate(db, table, columns, rows.length) }
+    if (!shapes) {
+      if (templates.size >= MAX_TEMPLATES) templates.clear()
+      templates.set(key, (shapes = []))
+    }
+    if (shapes.length >= MAX_SHAPES_PER_KEY) shapes.length = 0
+    shapes.push(shape)
   }
-  if (template === null) return build(db, table, rows)
-  return { ...template, parameters: values }
+  if (shape.template === null) return build(db, table, rows)
+  return { ...shape.template, parameters: values }
 }
 
 const MAX_TEMPLATES = 500
-/** null: this shape does not compile to one parameter per value in row order (then it is never cached). */
-const templates = new Map<string, CompiledQuery | null>()
+const MAX_SHAPES_PER_KEY = 16
+/** template null: this shape does not compile to one parameter per value in row order (then it is never used). */
+const templates = new Map<string, { columns: string[]; template: CompiledQuery | null }[]>()
 
 const build = <T extends Table>(db: Trx | Db, table: T, rows: readonly Insertable<Database[T]>[]) =>
   db
