@@ -2,7 +2,7 @@ import { sql, type Selectable, type SqlBool } from 'kysely'
 import type { Db } from '../../db/connection.js'
 import type { Trx } from '../../db/transaction.js'
 import { compiledQuery } from '../../db/compiled.js'
-import { MASTER_DATA_TTL_MS } from '../../kernel/cache.js'
+import { MASTER_DATA_TTL_MS, ttlCache } from '../../kernel/cache.js'
 import type { Clock } from '../../kernel/clock.js'
 import type { Ctx } from '../../kernel/context.js'
 import { AppError, conflict, notFound } from '../../kernel/errors.js'
@@ -110,7 +110,8 @@ export function createCatalogService(d: { clock: Clock }) {
     }
   }
 
-  const bySku = productCache(MASTER_DATA_TTL_MS, () => d.clock.now().getTime())
+  // Products as order intake reads them (price, active, tax code, weight); unknown SKUs are never kept.
+  const bySku = ttlCache<Product>(MASTER_DATA_TTL_MS, () => d.clock.now().getTime(), 100_000)
 
   async function findRow(db: Db | Trx, skuOrId: string): Promise<ProductRow | undefined> {
     const rows = await db
@@ -138,7 +139,7 @@ export function createCatalogService(d: { clock: Clock }) {
   return {
     async create(trx: Trx, ctx: Ctx, input: CreateProductBody): Promise<Product> {
       const at = ctx.clock.now().toISOString()
-      bySku.changed()
+      bySku.clear()
       await assertBarcodesFree(trx, input.barcodes)
       const row: ProductRow = {
         id: newId('prd'),
@@ -176,7 +177,7 @@ export function createCatalogService(d: { clock: Clock }) {
       if (!current) throw notFound('product', skuOrId)
       if (ifMatch !== undefined && ifMatch !== current.version) throw versionMismatch(current.version)
       if (input.barcodes) await assertBarcodesFree(trx, input.barcodes, current.id)
-      bySku.changed()
+      bySku.clear()
       const patch = {
         ...(input.name !== undefined && { name: input.name }),
         ...(input.weightGrams !== undefined && { weightGrams: input.weightGrams }),
@@ -236,13 +237,18 @@ export function createCatalogService(d: { clock: Clock }) {
       const unique = [...new Set(skus)]
       const found = new Map<string, Product>()
       const cached = opts?.barcodes === false
-      const missing = cached ? unique.filter((sku) => !bySku.take(sku, found)) : unique
+      const missing: string[] = []
+      for (const sku of unique) {
+        const kept = cached ? bySku.peek(sku) : undefined
+        if (kept) found.set(sku, kept)
+        else missing.push(sku)
+      }
       const rows: ProductRow[] = []
       for (const part of chunks(missing)) rows.push(...((await db.executeQuery(productsBySku(db, { skus: part }))).rows as ProductRow[]))
       const products = cached ? rows.map((r) => toProduct(r, [])) : await withBarcodes(db, rows)
       for (const p of products) {
         found.set(p.sku, p)
-        if (cached) bySku.keep(p)
+        if (cached) bySku.keep(p.sku, p)
       }
       return found
     },
@@ -265,33 +271,3 @@ export function createCatalogService(d: { clock: Clock }) {
 
 export type CatalogService = ReturnType<typeof createCatalogService>
 
-/**
- * Products as order intake reads them (price, active, tax code, weight), kept per SKU for
- * `ttlMs` like the other master data: another process's change shows within it. A change made in
- * this process empties the cache and keeps it from filling for `ttlMs`, so that a product read
- * inside a transaction that then rolls back (created and ordered in one batch) is not kept.
- * Unknown SKUs are never kept: a product created elsewhere is found at once.
- */
-function productCache(ttlMs: number, now: () => number) {
-  const entries = new Map<string, { product: Product; until: number }>()
-  let quietUntil = 0
-  return {
-    /** Adds the product kept for `sku` to `into`; false when there is none (or it is too old). */
-    take(sku: string, into: Map<string, Product>): boolean {
-      const hit = entries.get(sku)
-      if (!hit || hit.until <= now()) return false
-      into.set(sku, hit.product)
-      return true
-    },
-    keep(product: Product) {
-      const t = now()
-      if (t < quietUntil) return
-      if (entries.size >= 100_000) entries.clear()
-      entries.set(product.sku, { product, until: t + ttlMs })
-    },
-    changed() {
-      entries.clear()
-      quietUntil = now() + ttlMs
-    },
-  }
-}

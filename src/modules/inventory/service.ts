@@ -230,12 +230,12 @@ export function createInventoryService(d: { catalog: CatalogService; locations: 
       if (sorted.length) await writeBehind(trx, compiledInsert(trx, 'stockLedger', sorted.map((it) => ledgerRow(ctx, at, it, 'release', -it.quantity))))
     },
 
-    /** Available units (on hand − reserved) of these products at every location, in one query. */
     /** Sends `availability`'s read ahead (PostgreSQL; write-behind.ts), to travel with the statements before it. */
     async availabilityAhead(trx: Trx, productIds: string[]): Promise<void> {
       if (productIds.length) await readAhead(trx, levelsOf(trx, { productIds: [...new Set(productIds)] }))
     },
 
+    /** Available units (on hand − reserved) of these products at every location, in one query. */
     async availability(db: Db | Trx, productIds: string[]): Promise<Map<string, number>> {
       const map = new Map<string, number>()
       if (!productIds.length) return map
