@@ -39,13 +39,20 @@ interface Job {
 export interface WriteCount {
   n: number
 }
-const writeCounts = new WeakMap<Db, WriteCount>()
-export const countWritesOf = (db: Db, count: WriteCount) => writeCounts.set(db, count)
+
+/** What connection.ts tells group commit about a SQLite connection. */
+export interface SqliteWriter {
+  writes: WriteCount
+  /** Work to wait for before the next write transaction begins, if any (the WAL's restart). */
+  beforeWrite(): Promise<void> | undefined
+}
+const writers = new WeakMap<Db, SqliteWriter>()
+export const registerSqliteWriter = (db: Db, writer: SqliteWriter) => writers.set(db, writer)
 
 const committers = new WeakMap<Db, GroupCommitter>()
 const groupCommitterOf = (db: Db) => {
   let c = committers.get(db)
-  if (!c) committers.set(db, (c = new GroupCommitter(db, writeCounts.get(db))))
+  if (!c) committers.set(db, (c = new GroupCommitter(db, writers.get(db))))
   return c
 }
 
@@ -77,7 +84,7 @@ class GroupCommitter {
   constructor(
     private readonly db: Db,
     /** Absent for a connection that does not count its writes: every batch then uses savepoints. */
-    private readonly writes: WriteCount | undefined,
+    private readonly writer: SqliteWriter | undefined,
   ) {}
 
   run<T>(fn: (trx: Trx) => Promise<T>): Promise<T> {
@@ -111,7 +118,9 @@ class GroupCommitter {
   }
 
   private async runBatch(batch: Job[]) {
-    let savepoints = !this.writes || batch.length === 1
+    const pause = this.writer?.beforeWrite()
+    if (pause) await pause
+    let savepoints = !this.writer || batch.length === 1
     let outcomes: Outcome[] = []
     for (let attempt = 1; ; attempt++) {
       outcomes = []
@@ -138,7 +147,7 @@ class GroupCommitter {
 
   /** Runs the use cases one after another; throws DIRTY_FAILURE when one fails after writing. */
   private async inTurn(trx: Trx, batch: Job[], outcomes: Outcome[]) {
-    const writes = this.writes!
+    const writes = this.writer!.writes
     for (const job of batch) {
       const before = writes.n
       try {
