@@ -110,7 +110,8 @@ interface Checkpointer {
  * being read and checked) while the checkpointer copies the last frames, then begins with nothing
  * left to copy, starts the WAL again, and its commit cuts the file back to 64 MB. So the WAL file
  * stays near 1 GB at most however long the load lasts. Another process writing the same file can
- * spoil the moment; the checkpointer then asks again.
+ * spoil the moment; the checkpointer then asks again, each time waiting twice as long (up to a
+ * minute) so that the pauses stay rare.
  */
 function startCheckpointer(file: string, raw: SQLite.Database, opts: CheckpointOptions): Checkpointer {
   raw.pragma('wal_autocheckpoint = 0')
@@ -123,8 +124,12 @@ function startCheckpointer(file: string, raw: SQLite.Database, opts: CheckpointO
      const restartFrames = Math.ceil(workerData.restartAbove / db.pragma('page_size', { simple: true }))
      const checkpoint = () => { try { return db.pragma('wal_checkpoint(PASSIVE)')[0] } catch { return { log: 0, checkpointed: 0 } } }
      let passes = 0
+     let retryMs = workerData.everyMs
+     let lastLog = 0
      const run = () => {
        const { log, checkpointed } = checkpoint()
+       if (log < lastLog) retryMs = workerData.everyMs // the WAL started again
+       lastLog = log
        if (log <= restartFrames) return setTimeout(run, workerData.everyMs)
        // Too long: keep pace with the writer; once nearly caught up (or after 20 passes) wait,
        // idle, for the writer's pause, so that the last copy starts the moment the writer stops.
@@ -135,7 +140,9 @@ function startCheckpointer(file: string, raw: SQLite.Database, opts: CheckpointO
      parentPort.on('message', () => {
        checkpoint()
        parentPort.postMessage('copied')
-       setTimeout(run, workerData.everyMs)
+       // Still too long next time (another process kept writing): ask for pauses ever more rarely.
+       setTimeout(run, retryMs)
+       retryMs = Math.min(2 * retryMs, 60000)
      })
      setTimeout(run, workerData.everyMs)`,
     {
