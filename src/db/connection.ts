@@ -123,28 +123,37 @@ function startCheckpointer(file: string, raw: SQLite.Database, opts: CheckpointO
      db.pragma('busy_timeout = 5000')
      const restartFrames = Math.ceil(workerData.restartAbove / db.pragma('page_size', { simple: true }))
      const checkpoint = () => { try { return db.pragma('wal_checkpoint(PASSIVE)')[0] } catch { return { log: 0, checkpointed: 0 } } }
+     let timer
+     const next = (ms) => { timer = setTimeout(run, ms) }
      let passes = 0
+     let asked = false
      let retryMs = workerData.everyMs
      let lastLog = 0
-     const run = () => {
+     function run() {
        const { log, checkpointed } = checkpoint()
        if (log < lastLog) retryMs = workerData.everyMs // the WAL started again
        lastLog = log
-       if (log <= restartFrames) return setTimeout(run, workerData.everyMs)
-       // Too long: keep pace with the writer; once nearly caught up (or after 20 passes) wait,
-       // idle, for the writer's pause, so that the last copy starts the moment the writer stops.
-       if (log - checkpointed > workerData.gap && ++passes < 20) return setTimeout(run, 0)
+       // Short, or waiting for the writer's pause: checkpoint at the usual pace.
+       if (log <= restartFrames || asked) return next(workerData.everyMs)
+       // Too long: keep pace with the writer, and once nearly caught up (or after 20 passes) ask it
+       // to pause before its next write transaction.
+       if (log - checkpointed > workerData.gap && ++passes < 20) return next(0)
        passes = 0
+       asked = true
        parentPort.postMessage('pause')
+       next(workerData.everyMs)
      }
      parentPort.on('message', () => {
+       // The writer has paused: copy the last frames now, then let it go on.
+       clearTimeout(timer)
        checkpoint()
+       asked = false
        parentPort.postMessage('copied')
        // Still too long next time (another process kept writing): ask for pauses ever more rarely.
-       setTimeout(run, retryMs)
+       next(retryMs)
        retryMs = Math.min(2 * retryMs, 60000)
      })
-     setTimeout(run, workerData.everyMs)`,
+     next(workerData.everyMs)`,
     {
       eval: true,
       workerData: {
