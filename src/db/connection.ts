@@ -80,8 +80,7 @@ const JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024
 /**
  * The WAL is started again once longer than this. Each restart pauses the writer for one small
  * checkpoint (40-110 ms measured on the 2-core VM, mostly fsync), so it should be rare: at 1,500
- * orders/s (~60 MB of WAL a second) about every 17 s, which keeps the pauses out of p99 (at 256 MB
- * the intake bench's p99 went from 35-42 to 67-76 ms).
+ * orders/s (~60 MB of WAL a second) about every 17 s, which keeps the pauses out of p99.
  */
 const RESTART_ABOVE_BYTES = 1024 * 1024 * 1024
 /** Frames the checkpointer may be behind when it asks the writer for a pause (≈ 4 MB). */
@@ -108,14 +107,16 @@ interface Checkpointer {
  * is longer than `restartAboveBytes`, the checkpointer runs back to back until it is nearly caught
  * up and then asks for a pause: the next write transaction waits (asynchronously: requests go on
  * being read and checked) while the checkpointer copies the last frames, then begins with nothing
- * left to copy, starts the WAL again, and its commit cuts the file back to 64 MB. So the WAL file
- * stays near 1 GB at most however long the load lasts. Another process writing the same file can
+ * left to copy and starts the WAL again: later frames overwrite the file from its start, so it
+ * stays near 1 GB at most however long the load lasts (it is cut back to 64 MB once writes are
+ * sparse enough for SQLite to start the WAL again by itself). Another process writing the same file can
  * spoil the moment; the checkpointer then asks again, each time waiting twice as long (up to a
  * minute) so that the pauses stay rare.
  */
 function startCheckpointer(file: string, raw: SQLite.Database, opts: CheckpointOptions): Checkpointer {
   raw.pragma('wal_autocheckpoint = 0')
-  raw.pragma(`journal_size_limit = ${Math.min(JOURNAL_SIZE_LIMIT, opts.restartAboveBytes ?? JOURNAL_SIZE_LIMIT)}`)
+  const journalSizeLimit = `journal_size_limit = ${Math.min(JOURNAL_SIZE_LIMIT, opts.restartAboveBytes ?? JOURNAL_SIZE_LIMIT)}`
+  raw.pragma(journalSizeLimit)
   const worker = new Worker(
     `const { workerData, parentPort } = require('node:worker_threads')
      const Database = require(workerData.module)
@@ -127,14 +128,23 @@ function startCheckpointer(file: string, raw: SQLite.Database, opts: CheckpointO
      const next = (ms) => { timer = setTimeout(run, ms) }
      let passes = 0
      let asked = false
+     let logAtCopy = 0
      let retryMs = workerData.everyMs
-     let lastLog = 0
+     let askAfter = 0
      function run() {
        const { log, checkpointed } = checkpoint()
-       if (log < lastLog) retryMs = workerData.everyMs // the WAL started again
-       lastLog = log
-       // Short, or waiting for the writer's pause: checkpoint at the usual pace.
-       if (log <= restartFrames || asked) return next(workerData.everyMs)
+       if (logAtCopy) {
+         // First look after a pause: did the WAL start again? If another process kept writing,
+         // it did not; ask again later, each time twice as late (up to a minute).
+         if (log < logAtCopy) retryMs = workerData.everyMs
+         else {
+           askAfter = Date.now() + retryMs
+           retryMs = Math.min(2 * retryMs, 60000)
+         }
+         logAtCopy = 0
+       }
+       // Short, waiting for the writer's pause, or asking later: checkpoint at the usual pace.
+       if (log <= restartFrames || asked || Date.now() < askAfter) return next(workerData.everyMs)
        // Too long: keep pace with the writer, and once nearly caught up (or after 20 passes) ask it
        // to pause before its next write transaction.
        if (log - checkpointed > workerData.gap && ++passes < 20) return next(0)
@@ -146,12 +156,10 @@ function startCheckpointer(file: string, raw: SQLite.Database, opts: CheckpointO
      parentPort.on('message', () => {
        // The writer has paused: copy the last frames now, then let it go on.
        clearTimeout(timer)
-       checkpoint()
+       logAtCopy = checkpoint().log || 1
        asked = false
        parentPort.postMessage('copied')
-       // Still too long next time (another process kept writing): ask for pauses ever more rarely.
-       next(retryMs)
-       retryMs = Math.min(2 * retryMs, 60000)
+       next(workerData.everyMs)
      })
      next(workerData.everyMs)`,
     {
@@ -167,6 +175,7 @@ function startCheckpointer(file: string, raw: SQLite.Database, opts: CheckpointO
   )
   worker.unref()
   let pauseAsked = false
+  let limitLifted = false
   let copied: (() => void) | undefined
   worker.on('message', (m: 'pause' | 'copied') => {
     if (m === 'pause') pauseAsked = true
@@ -176,10 +185,22 @@ function startCheckpointer(file: string, raw: SQLite.Database, opts: CheckpointO
   return {
     worker,
     beforeWrite() {
+      // The write transaction that started the WAL again has committed: cut-backs may resume.
+      if (limitLifted) {
+        raw.pragma(journalSizeLimit)
+        limitLifted = false
+      }
       if (!pauseAsked) return undefined
       pauseAsked = false
       return new Promise<void>((resolve) => {
-        copied = resolve
+        copied = () => {
+          // The next commit starts the WAL again. Cutting a 1 GB file back in that commit took a
+          // few hundred ms of the event loop; the file keeps its size instead (it is overwritten
+          // from its start) and is cut back by the next restart at a quiet moment.
+          raw.pragma('journal_size_limit = -1')
+          limitLifted = true
+          resolve()
+        }
         worker.postMessage('copy')
       })
     },
